@@ -1,0 +1,186 @@
+r"""Plots shared by the notebooks: data, decision regions, linear boundaries, error curves.
+
+Every function takes ``ax=None`` (a new figure is made when None), draws on it
+and returns its artists, so a widget can draw once and then update the artists.
+Colours: the Okabe-Ito palette (colour-blind safe); class 0 is blue, class 1
+orange, everywhere in the course.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
+
+__all__ = [
+    "CLASS_CMAP",
+    "CLASS_COLORS",
+    "decision_grid",
+    "linear_boundary",
+    "plot_data",
+    "plot_decision_regions",
+    "plot_errors",
+    "plot_linear_boundary",
+    "update_decision_regions",
+    "update_linear_boundary",
+    "update_data",
+    "data_limits",
+    "set_region_limits",
+]
+
+#: Okabe-Ito blue and orange: class 0 and class 1 in every plot of the course.
+CLASS_COLORS = ("#0072B2", "#E69F00")
+#: Light blue (predicted 0) to light orange (predicted 1), for decision regions.
+CLASS_CMAP = LinearSegmentedColormap.from_list(
+    "course_classes", ["#9ecae9", "#f7f7f7", "#fdd49e"]
+)
+CLASS_MARKERS = ("o", "^")
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(5, 4.5))
+    return ax
+
+
+def plot_data(X, y, ax=None, *, size: float = 40, alpha: float = 1.0, hollow: bool = False,
+              label_prefix: str = "class"):
+    r"""Scatter 2-D points coloured by class 0/1.
+
+    Returns
+    -------
+    list of two PathCollections (class 0, class 1); update with ``set_offsets``.
+    """
+    ax = _axes(ax)
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    artists = []
+    for label in (0, 1):
+        pts = X[y == label].reshape(-1, 2)
+        color = CLASS_COLORS[label]
+        artists.append(ax.scatter(
+            pts[:, 0], pts[:, 1], s=size, marker=CLASS_MARKERS[label], alpha=alpha,
+            facecolors="none" if hollow else color, edgecolors=color if hollow else "black",
+            linewidths=1.2 if hollow else 0.6, label=f"{label_prefix} {label}", zorder=3,
+        ))
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    return artists
+
+
+def decision_grid(xlim, ylim, resolution: int = 150) -> np.ndarray:
+    r"""Points of a resolution x resolution grid over xlim x ylim, shape (resolution**2, 2)."""
+    xs = np.linspace(xlim[0], xlim[1], resolution)
+    ys = np.linspace(ylim[0], ylim[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _region_values(predict: Callable, xlim, ylim, resolution: int) -> np.ndarray:
+    grid = decision_grid(xlim, ylim, resolution)
+    z = np.asarray(predict(grid), dtype=float).reshape(resolution, resolution)
+    return z
+
+
+def plot_decision_regions(predict: Callable, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), ax=None, *,
+                          resolution: int = 150, vmin: float = 0.0, vmax: float = 1.0):
+    r"""Colour the plane by ``predict``: a class 0/1 or a probability of class 1.
+
+    Parameters
+    ----------
+    predict : callable, points of shape (M, 2) -> values of shape (M,)
+    xlim, ylim : (low, high)
+
+    Returns
+    -------
+    AxesImage; update with :func:`update_decision_regions`.
+    """
+    ax = _axes(ax)
+    z = _region_values(predict, xlim, ylim, resolution)
+    image = ax.imshow(z, origin="lower", extent=(*xlim, *ylim), cmap=CLASS_CMAP,
+                      vmin=vmin, vmax=vmax, aspect="auto", interpolation="nearest", zorder=0)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    image.course_resolution = resolution
+    return image
+
+
+def update_decision_regions(image, predict: Callable) -> None:
+    r"""Recolour an image made by :func:`plot_decision_regions` for a new ``predict``."""
+    x0, x1, y0, y1 = image.get_extent()
+    resolution = getattr(image, "course_resolution", image.get_array().shape[0])
+    image.set_data(_region_values(predict, (x0, x1), (y0, y1), resolution))
+
+
+def linear_boundary(w, xlim, ylim) -> tuple[np.ndarray, np.ndarray]:
+    r"""Two end points of the line w_0 + w_1 x_1 + w_2 x_2 = 0 inside the plot.
+
+    Returns empty arrays when the line does not exist (w_1 = w_2 = 0).
+    """
+    w0, w1, w2 = np.asarray(w, dtype=float)[:3]
+    if abs(w2) >= abs(w1):
+        if w2 == 0:
+            return np.array([]), np.array([])
+        xs = np.array(xlim, dtype=float)
+        return xs, -(w0 + w1 * xs) / w2
+    ys = np.array(ylim, dtype=float)
+    return -(w0 + w2 * ys) / w1, ys
+
+
+def plot_linear_boundary(w, ax=None, *, xlim=None, ylim=None, **line_kwargs):
+    r"""Draw the perceptron's decision line w^T x = 0 (bias w_0 first). Returns the Line2D."""
+    ax = _axes(ax)
+    xlim = ax.get_xlim() if xlim is None else xlim
+    ylim = ax.get_ylim() if ylim is None else ylim
+    kwargs = {"color": "black", "linewidth": 2.0, "label": "$w^T x = 0$"} | line_kwargs
+    (line,) = ax.plot(*linear_boundary(w, xlim, ylim), **kwargs)
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    return line
+
+
+def update_linear_boundary(line, w) -> None:
+    r"""Move a line made by :func:`plot_linear_boundary` to the weights ``w``."""
+    ax = line.axes
+    line.set_data(*linear_boundary(w, ax.get_xlim(), ax.get_ylim()))
+
+
+def plot_errors(errors, ax=None, *, label: str = "errors", **line_kwargs):
+    r"""Errors (or loss) per epoch, epochs counted from 1. Returns the Line2D."""
+    ax = _axes(ax)
+    errors = np.asarray(errors, dtype=float)
+    epochs = np.arange(1, errors.size + 1)
+    kwargs = {"marker": "o", "color": "#009E73", "label": label} | line_kwargs
+    (line,) = ax.plot(epochs, errors, **kwargs)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("misclassified samples")
+    ax.grid(True, alpha=0.3)
+    return line
+
+
+def update_data(artists, X, y) -> None:
+    r"""Move the two scatters made by :func:`plot_data` to new points ``X`` with labels ``y``."""
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    for label, artist in enumerate(artists):
+        artist.set_offsets(X[y == label].reshape(-1, 2))
+
+
+def data_limits(X, margin: float = 0.25) -> tuple[tuple[float, float], tuple[float, float]]:
+    r"""Square-ish plot limits around the points ``X`` with a relative ``margin``."""
+    X = np.asarray(X, dtype=float)
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = margin * np.maximum(high - low, 1e-9)
+    return (low[0] - pad[0], high[0] + pad[0]), (low[1] - pad[1], high[1] + pad[1])
+
+
+def set_region_limits(image, xlim, ylim) -> None:
+    r"""Move a decision-region image (and its axes) to new limits; redraw it afterwards."""
+    image.set_extent((*xlim, *ylim))
+    image.axes.set_xlim(xlim)
+    image.axes.set_ylim(ylim)

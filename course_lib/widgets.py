@@ -1,0 +1,207 @@
+r"""The shared pattern for live controls in every notebook.
+
+A *panel* is controls + one figure + a status line:
+
+- the figure is a matplotlib ``Figure`` drawn off-screen once; an update
+  changes its artists and the panel sends the new PNG to an
+  ``ipywidgets.Image`` (no flicker, no pyplot state, nothing leaks into the
+  cell's output);
+- every control is wired with ``observe(names="value")``; sliders whose redraw
+  is heavy use ``continuous_update=False``;
+- an exception in the update is caught and shown as a readable message in the
+  status line (never a traceback), and the rest of the figure stays as it was;
+- builders return the panel and never call ``display``: the notebook does.
+
+Example::
+
+    live = LiveFigure(ncols=2)
+    line, = live.axes[0].plot([], [])
+    def update(eta):
+        line.set_data(...)
+        return f"eta = {eta}"          # optional status text
+    panel = LivePanel({"eta": slider("learning rate eta", 0.01, 1.0, 0.1)}, update, live)
+    panel                               # in the notebook: the last line of the cell
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.figure import Figure
+
+__all__ = ["LiveFigure", "LivePanel", "dropdown", "play_control", "slider"]
+
+#: Figure style of the course: large enough to read on a projector.
+FIGURE_RC = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 12, "legend.fontsize": 10}
+
+
+class LiveFigure:
+    r"""A matplotlib figure rendered to PNG bytes and shown in an ``ipywidgets.Image``.
+
+    Parameters
+    ----------
+    nrows, ncols : grid of axes, as ``Figure.subplots``
+    figsize : (width, height) in inches
+    dpi : resolution of the PNG
+    subplot_kw : passed to ``Figure.subplots``
+    """
+
+    def __init__(self, nrows: int = 1, ncols: int = 1, figsize=(10, 4), dpi: int = 80,
+                 **subplot_kw):
+        import matplotlib
+
+        with matplotlib.rc_context(FIGURE_RC):
+            self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+            FigureCanvasAgg(self.figure)
+            self.axes = self.figure.subplots(nrows, ncols, squeeze=True, **subplot_kw)
+        self.dpi = dpi
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image.add_class("course-plot")
+
+    def render(self) -> bytes:
+        r"""Draw the figure once and return it as PNG bytes.
+
+        The first render lays the axes out (constrained layout); later renders
+        keep that layout, and draw once instead of twice as ``savefig`` would.
+        """
+        canvas = self.figure.canvas
+        canvas.draw()
+        if not isinstance(self.figure.get_layout_engine(), PlaceHolderLayoutEngine):
+            self.figure.set_layout_engine("none")
+        width, height = canvas.get_width_height(physical=True)
+        image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(),
+                                     "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
+
+    def refresh(self) -> None:
+        r"""Send the current state of the figure to the front end."""
+        self.image.value = self.render()
+
+
+class LivePanel(widgets.VBox):
+    r"""Controls, a live figure and a status line; redraws when any control changes.
+
+    Parameters
+    ----------
+    controls : dict name -> widget
+        Each widget's ``value`` is passed to ``update`` as the keyword ``name``.
+    update : callable(**values) -> str | None
+        Changes the figure's artists; may return a short status text (HTML allowed).
+        A ``ValueError`` raised here is shown as a warning in the status line.
+    figure : LiveFigure
+    title : str, optional, shown above the controls
+    extra : widgets placed under the controls (e.g. a Play control); controls
+        that sit inside them are not shown a second time.
+
+    Changes that ``update`` makes to the controls itself do not trigger another
+    redraw: ``update`` uses the values it set.
+    """
+
+    def __init__(self, controls: dict[str, widgets.Widget], update: Callable[..., str | None],
+                 figure: LiveFigure, *, title: str | None = None, extra=()):
+        self.controls = dict(controls)
+        self.update_function = update
+        self.figure = figure
+        self.status = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
+        self.status.add_class("course-status")
+        self._updating = False
+        placed = {id(child) for box in extra for child in getattr(box, "children", ())}
+        control_box = widgets.Box(
+            [c for c in self.controls.values() if id(c) not in placed],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        children = [control_box, *extra, figure.image, self.status]
+        if title:
+            children.insert(0, widgets.HTML(f"<b>{html.escape(title)}</b>"))
+        super().__init__(children)
+        self.add_class("course-widget")
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.redraw()
+
+    def values(self) -> dict:
+        r"""The current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        r"""Show ``text`` in the status line; ``kind`` is "info", "warning" or "error"."""
+        colors = {"info": "#333333", "warning": "#a65e00", "error": "#b00020"}
+        icon = {"info": "", "warning": "&#9888; ", "error": "&#10060; "}[kind]
+        self.status.value = f'<span style="color:{colors[kind]}">{icon}{text}</span>'
+
+    def redraw(self) -> None:
+        r"""Call ``update`` with the controls' values, show its message, refresh the figure."""
+        self._updating = True
+        try:
+            message = self.update_function(**self.values())
+        except (ValueError, TypeError, ArithmeticError) as err:
+            self.show_message(html.escape(str(err)), "warning")
+        except Exception as err:  # a widget must never show a traceback
+            self.show_message(
+                f"Unexpected error ({type(err).__name__}): {html.escape(str(err))}", "error")
+        else:
+            self.show_message(message or "")
+        finally:
+            self._updating = False
+        self.figure.refresh()
+
+    def _on_change(self, change) -> None:
+        # update() may set controls itself (e.g. the epoch slider after retraining);
+        # it then uses the values it set, so those changes need no second redraw.
+        if not self._updating:
+            self.redraw()
+
+
+_STYLE = {"description_width": "initial"}
+
+
+def slider(description: str, min, max, step, value, *, heavy: bool = False,
+           readout_format: str | None = None, log: bool = False) -> widgets.Widget:
+    r"""An int or float slider in the course's style.
+
+    ``heavy=True`` updates only when the handle is released (``continuous_update=False``).
+    ``log=True`` gives a FloatLogSlider; then min and max are exponents of 10.
+    """
+    common = {"description": description, "continuous_update": not heavy, "style": _STYLE,
+              "layout": widgets.Layout(width="300px")}
+    if log:
+        return widgets.FloatLogSlider(value=value, base=10, min=min, max=max, step=step,
+                                      readout_format=readout_format or ".3g", **common)
+    if all(isinstance(v, int) for v in (min, max, step, value)):
+        return widgets.IntSlider(value=value, min=min, max=max, step=step, **common)
+    return widgets.FloatSlider(value=value, min=min, max=max, step=step,
+                               readout_format=readout_format or ".2f", **common)
+
+
+def dropdown(description: str, options, value=None) -> widgets.Dropdown:
+    r"""A dropdown in the course's style."""
+    options = list(options)
+    return widgets.Dropdown(options=options, value=options[0] if value is None else value,
+                            description=description, style=_STYLE,
+                            layout=widgets.Layout(width="220px"))
+
+
+def play_control(description: str, max: int, value: int = 0,
+                 interval_ms: int = 400) -> tuple[widgets.HBox, widgets.IntSlider]:
+    r"""A Play button driving an int slider (e.g. the epoch to show), for replaying training.
+
+    Returns ``(box, slider)``: put ``box`` in the panel and ``slider`` in its controls.
+    The two are linked in the browser (``jslink``), so playing stays smooth.
+    """
+    play = widgets.Play(value=value, min=0, max=max, step=1, interval=interval_ms,
+                        description="Play", show_repeat=False)
+    step_slider = widgets.IntSlider(value=value, min=0, max=max, description=description,
+                                    style=_STYLE, layout=widgets.Layout(width="420px"))
+    widgets.jslink((play, "value"), (step_slider, "value"))
+    widgets.jslink((play, "max"), (step_slider, "max"))
+    box = widgets.HBox([play, step_slider])
+    box.play = play
+    return box, step_slider
