@@ -25,6 +25,8 @@ from ._validate import as_binary_labels, as_points, check_count, check_positive,
 __all__ = [
     "PerceptronHistory",
     "add_bias",
+    "binary_inputs",
+    "format_truth_table",
     "mcculloch_pitts",
     "perceptron_predict",
     "perceptron_update",
@@ -83,6 +85,12 @@ def threshold_layer(x, W, theta) -> np.ndarray:
     return (x @ W >= theta).astype(np.int64)
 
 
+def binary_inputs(n_inputs: int = 2) -> np.ndarray:
+    r"""All 2**n binary input patterns, shape (2**n, n), in counting order 00, 01, 10, 11, ..."""
+    n_inputs = check_count(n_inputs, "n_inputs")
+    return np.array(list(itertools.product((0, 1), repeat=n_inputs)), dtype=np.int64)
+
+
 def truth_table(unit, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray]:
     r"""All 2**n binary input patterns and the unit's output on each.
 
@@ -97,9 +105,23 @@ def truth_table(unit, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray]:
     x : int array, shape (2**n, n), rows in counting order 00, 01, 10, 11, ...
     o : array, the unit's outputs
     """
-    n_inputs = check_count(n_inputs, "n_inputs")
-    x = np.array(list(itertools.product((0, 1), repeat=n_inputs)), dtype=np.int64)
+    x = binary_inputs(n_inputs)
     return x, np.asarray(unit(x))
+
+
+def format_truth_table(x, columns: dict[str, np.ndarray]) -> str:
+    r"""A truth table as text: the inputs x_1 ... x_n, then one column per named output."""
+    x = np.asarray(x)
+    if x.ndim == 1:
+        x = x[:, None]
+    names = [f"x{k + 1}" for k in range(x.shape[1])] + list(columns)
+    widths = [max(len(name), 2) for name in names]
+    rows = [" | ".join(name.center(w) for name, w in zip(names, widths, strict=True))]
+    rows.append("-+-".join("-" * w for w in widths))
+    for r in range(x.shape[0]):
+        values = [*x[r], *(np.asarray(col)[r] for col in columns.values())]
+        rows.append(" | ".join(str(int(v)).center(w) for v, w in zip(values, widths, strict=True)))
+    return "\n".join(rows)
 
 
 def add_bias(X) -> np.ndarray:

@@ -25,8 +25,10 @@ Example::
 
 from __future__ import annotations
 
+import base64
 import html
 import io
+import weakref
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -35,7 +37,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.figure import Figure
 
-__all__ = ["LiveFigure", "LivePanel", "dropdown", "play_control", "slider"]
+__all__ = ["LiveFigure", "LivePanel", "dropdown", "live_panels", "play_control", "slider"]
+
+_PANELS: list[weakref.ref] = []
+
+
+def live_panels() -> list[LivePanel]:
+    r"""The live panels built in this Python process that still exist, oldest first."""
+    return [panel for ref in _PANELS if (panel := ref()) is not None]
 
 #: Figure style of the course: large enough to read on a projector.
 FIGURE_RC = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 12, "legend.fontsize": 10}
@@ -107,6 +116,7 @@ class LivePanel(widgets.VBox):
 
     def __init__(self, controls: dict[str, widgets.Widget], update: Callable[..., str | None],
                  figure: LiveFigure, *, title: str | None = None, extra=()):
+        self.title = title or ""
         self.controls = dict(controls)
         self.update_function = update
         self.figure = figure
@@ -123,9 +133,21 @@ class LivePanel(widgets.VBox):
             children.insert(0, widgets.HTML(f"<b>{html.escape(title)}</b>"))
         super().__init__(children)
         self.add_class("course-widget")
+        _PANELS.append(weakref.ref(self))
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.redraw()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.title!r}: run the notebook to use its controls)"
+
+    def _repr_mimebundle_(self, **kwargs):
+        # Beside the widget view, a PNG of the current figure: front ends that
+        # cannot render widgets (GitHub, nbconvert, a notebook opened without its
+        # kernel state) show the plot instead of nothing.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(self.figure.image.value).decode("ascii")
+        return bundle
 
     def values(self) -> dict:
         r"""The current value of every control, by name."""
