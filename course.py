@@ -29,14 +29,17 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def run(*args, **kwargs) -> None:
+def run(*args) -> None:
+    r"""Run a command, echoing it; stop with its exit code when it fails."""
     print("+", " ".join(str(a) for a in args), flush=True)
-    subprocess.run([str(a) for a in args], check=True, cwd=ROOT, **kwargs)
+    code = subprocess.call([str(a) for a in args], cwd=ROOT)
+    if code:
+        sys.exit(code)
 
 
 def setup(extras: str = "") -> Path:
     r"""Create the virtual environment and install the course into it (skipped when current)."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 (course.py may be run by an older python3)
         sys.exit(f"The course needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
     python = venv_python()
     if not python.exists():

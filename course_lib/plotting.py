@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.ticker import MaxNLocator
 
 __all__ = [
     "CLASS_CMAP",
@@ -159,6 +160,9 @@ def plot_errors(errors, ax=None, *, label: str = "errors", **line_kwargs):
     (line,) = ax.plot(epochs, errors, **kwargs)
     ax.set_xlabel("epoch")
     ax.set_ylabel("misclassified samples")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if np.all(errors == np.round(errors)):
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, alpha=0.3)
     return line
 

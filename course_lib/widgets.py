@@ -34,8 +34,8 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 __all__ = ["LiveFigure", "LivePanel", "dropdown", "live_panels", "play_control", "slider"]
 
