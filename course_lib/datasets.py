@@ -157,10 +157,14 @@ DATASETS = {
 
 
 def make_dataset(name: str, n: int, rng, noise: float):
-    r"""Call the generator named ``name`` in ``DATASETS`` (or a logic gate) with n, rng, noise."""
-    key = str(name).lower()
-    if key.upper() in GATES:
-        return logic_gate(key, copies=max(1, n // 4), noise=noise, rng=rng)
+    r"""Call the generator named ``name`` with n, rng, noise.
+
+    Lower-case names are the generators of ``DATASETS`` ("xor" is ``xor_blobs``);
+    upper-case names are logic gates ("XOR" is the four jittered corners).
+    """
+    if name in GATES:
+        return logic_gate(name, copies=max(1, n // 4), noise=noise, rng=rng)
+    key = str(name)
     if key not in DATASETS:
         known = ", ".join([*DATASETS, *GATES])
         raise ValueError(f"unknown data set {name!r}; choose one of: {known}")

@@ -35,16 +35,15 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     """
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError("x must be a float numpy array (it is changed in place and restored)")
-    grad = np.zeros_like(x, dtype=np.float64)
-    flat = x.reshape(-1)  # a view: writing to it changes x
-    for k in range(flat.size):
-        old = flat[k]
-        flat[k] = old + h
+    grad = np.zeros(x.shape, dtype=np.float64)
+    for index in np.ndindex(x.shape):  # writes go to x itself, whatever its memory layout
+        old = x[index]
+        x[index] = old + h
         f_plus = float(f(x))
-        flat[k] = old - h
+        x[index] = old - h
         f_minus = float(f(x))
-        flat[k] = old
-        grad.reshape(-1)[k] = (f_plus - f_minus) / (2 * h)
+        x[index] = old
+        grad[index] = (f_plus - f_minus) / (2 * h)
     return grad
 
 

@@ -30,6 +30,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync", "--disable-dev-shm-usage"]
 
 
+# JupyterLab settings for the test: every cell stays in the page (no windowing),
+# and no news toast covers the notebook.
+SETTINGS = {
+    "notebook-extension:tracker": {"windowingMode": "none"},
+    "apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -42,6 +50,11 @@ def lab(tmp_path_factory):
     chromium_or_skip()
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    settings = root / "settings" / "@jupyterlab"
+    for plugin, values in SETTINGS.items():
+        package, name = plugin.split(":")
+        (settings / package).mkdir(parents=True, exist_ok=True)
+        (settings / package / f"{name}.jupyterlab-settings").write_text(json.dumps(values))
     port, token = _free_port(), secrets.token_hex(16)
     log = open(root / "jupyterlab.log", "w")  # noqa: SIM115 (closed at teardown)
     command = [
@@ -88,6 +101,11 @@ def browser(lab):
         chromium.close()
 
 
+def _menu(page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
+
+
 def _expected_panels(path: Path) -> int:
     cells = json.loads(path.read_text())["cells"]
     return sum(WIDGET_VIEW in o.get("data", {}) for c in cells for o in c.get("outputs", []))
@@ -102,14 +120,22 @@ def test_notebook_runs_and_widgets_respond(lab, browser, notebook):
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                state="attached", timeout=90_000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        # Clear the stored outputs first, so that "[n]" prompts can only come from this run.
+        _menu(page, "Edit", "Clear Outputs of All Cells")
         code_cells = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt")
+        page.wait_for_function(
+            """() => [...document.querySelectorAll(
+                '.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
+                .every(p => !/\\d/.test(p.textContent))""", timeout=30_000)
+        _menu(page, "Run", "Run All Cells")
         page.wait_for_function(
             """() => {
                 const prompts = [...document.querySelectorAll(
                     '.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')];
-                return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+                const idle = document.querySelector(
+                    ".jp-Notebook-ExecutionIndicator[data-status='idle']");
+                return idle && prompts.length > 0
+                    && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
             }""",
             timeout=240_000,
         )
@@ -121,7 +147,11 @@ def test_notebook_runs_and_widgets_respond(lab, browser, notebook):
 
         panels = page.locator(".course-widget")
         expected = _expected_panels(notebook)
-        panels.nth(max(expected - 1, 0)).wait_for(timeout=60_000)
+        try:
+            panels.nth(max(expected - 1, 0)).wait_for(timeout=60_000)
+        finally:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / f"{notebook.stem}-page.png")
         assert panels.count() == expected
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for k in range(expected):

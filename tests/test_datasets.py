@@ -86,10 +86,17 @@ def test_xor_blobs_follow_the_sign_rule_without_noise():
     assert np.abs(X).min() >= 0.1  # kept off the axes
 
 
-@pytest.mark.parametrize("name", ["gaussian", "circles", "moons", "spirals", "AND", "nand"])
+@pytest.mark.parametrize("name", ["gaussian", "xor", "circles", "moons", "spirals", "AND", "NAND"])
 def test_make_dataset_by_name(name):
     X, y = make_dataset(name, 40, rng(), noise=0.1)
     assert X.shape == (40, 2) and y.shape == (40,)
+
+
+def test_make_dataset_tells_xor_blobs_from_the_xor_gate():
+    X_blobs, _ = make_dataset("xor", 40, rng(), noise=0.0)
+    X_gate, _ = make_dataset("XOR", 40, rng(), noise=0.0)
+    np.testing.assert_array_equal(X_blobs, xor_blobs(40, rng(), noise=0.0)[0])
+    assert set(map(tuple, X_gate)) == {(0, 0), (0, 1), (1, 0), (1, 1)}
 
 
 @pytest.mark.parametrize("test_fraction", [0.1, 0.25, 0.5])
@@ -104,9 +111,10 @@ def test_train_test_split_sizes_and_disjointness(test_fraction):
     np.testing.assert_array_equal(y_test, X_test[:, 0].astype(int) % 2)  # labels follow
 
 
-def test_train_test_split_keeps_a_point_on_each_side():
-    X_train, _, X_test, _ = train_test_split(np.zeros((3, 2)), [0, 1, 0], 0.01, rng())
-    assert (len(X_train), len(X_test)) == (2, 1)
+@pytest.mark.parametrize(("test_fraction", "sizes"), [(0.01, (2, 1)), (0.99, (1, 2))])
+def test_train_test_split_keeps_a_point_on_each_side(test_fraction, sizes):
+    X_train, _, X_test, _ = train_test_split(np.zeros((3, 2)), [0, 1, 0], test_fraction, rng())
+    assert (len(X_train), len(X_test)) == sizes
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,16 @@ def test_numerical_gradient_matches_analytic(f, gradient, x):
     assert check_gradient(f, x, gradient(x)) < 1e-7
 
 
+@pytest.mark.parametrize(
+    "x",
+    [np.ones((2, 3)).T, np.arange(12.0).reshape(3, 4)[:, ::2], np.asfortranarray(np.ones((3, 2)))],
+    ids=["transposed", "strided", "fortran_order"],
+)
+def test_numerical_gradient_works_on_non_contiguous_arrays(x):
+    # reshape(-1) would copy such arrays and nudge the copy: the gradient would be all zeros
+    assert relative_error(2 * x, numerical_gradient(lambda x: np.sum(x**2), x)) < 1e-7
+
+
 def test_x_is_restored_after_the_call():
     x = np.random.default_rng(1).normal(size=(3, 2))
     before = x.copy()

@@ -9,6 +9,8 @@ import pytest
 
 from course_lib.datasets import GATES, logic_gate
 from course_lib.neurons import (
+    binary_inputs,
+    format_truth_table,
     mcculloch_pitts,
     perceptron_predict,
     perceptron_update,
@@ -24,6 +26,22 @@ def test_truth_table_lists_inputs_in_counting_order():
     x, o = truth_table(lambda x: x.sum(axis=1))
     assert x.tolist() == INPUTS
     assert o.tolist() == [0, 1, 1, 2]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_binary_inputs_are_all_patterns_in_counting_order(n):
+    x = binary_inputs(n)
+    assert x.shape == (2**n, n)
+    assert [int("".join(map(str, row)), 2) for row in x] == list(range(2**n))
+
+
+def test_format_truth_table_has_a_header_and_one_row_per_pattern():
+    x = binary_inputs(2)
+    text = format_truth_table(x, {"x1 AND NOT x2": mcculloch_pitts(x, [1, -1], 1)})
+    lines = text.splitlines()
+    assert lines[0].split("|")[-1].strip() == "x1 AND NOT x2"
+    assert len(lines) == 2 + 4
+    assert [line.split("|")[-1].strip() for line in lines[2:]] == ["0", "0", "1", "0"]
 
 
 def test_lecture_unit_computes_x1_and_not_x2():
