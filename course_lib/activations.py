@@ -114,16 +114,19 @@ def relu_prime(net):
     return (net > 0).astype(net.dtype)
 
 
-def leaky_relu(net, alpha: float = 0.01):
+def leaky_relu(net, alpha: float = 0.1):
     r"""Leaky ReLU: a small slope ``alpha`` for negative inputs.
 
     f(net) = net if net > 0 else alpha * net
+
+    The default alpha = 0.1 is the one of the lecture's figure (Sze et al.);
+    PyTorch's ``LeakyReLU`` defaults to 0.01.
     """
     net = np.asarray(net) * 1.0
     return np.where(net > 0, net, alpha * net)
 
 
-def leaky_relu_prime(net, alpha: float = 0.01):
+def leaky_relu_prime(net, alpha: float = 0.1):
     r"""f'(net) = 1 if net > 0 else alpha (alpha is used at the kink net = 0)"""
     net = np.asarray(net) * 1.0
     return np.where(net > 0, 1.0, alpha).astype(net.dtype)

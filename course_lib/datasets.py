@@ -90,7 +90,11 @@ def gaussian_blobs(n: int, rng, noise: float = 0.5, distance: float = 3.0):
 
 
 def xor_blobs(n: int, rng, noise: float = 0.1):
-    r"""Points spread over [-1, 1]^2, labelled 1 where x_1 x_2 < 0 (the XOR pattern)."""
+    r"""Points in the four quadrants, labelled 1 where x_1 x_2 < 0 (the XOR pattern).
+
+    Before the noise, each coordinate lies in [-1.1, -0.1] or [0.1, 1.1]: a gap
+    of 0.2 around the axes keeps the labels clean.
+    """
     check_rng(rng)
     noise = check_nonnegative(noise, "noise")
     n = check_count(n, "n", minimum=2)

@@ -57,8 +57,20 @@ def mcculloch_pitts(x, w, theta: float) -> np.ndarray:
     w = np.asarray(w, dtype=float)
     if w.ndim != 1:
         raise ValueError(f"w must be a 1-D array of n weights; got shape {w.shape}")
+    theta = _check_theta(theta, ())
     x = as_points(x, "x", n_features=w.shape[0])
     return (x @ w >= theta).astype(np.int64)
+
+
+def _check_theta(theta, shape: tuple) -> np.ndarray:
+    try:
+        theta = np.asarray(theta, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"theta must be a number or an array of numbers; got {theta!r}") from None
+    if theta.shape not in (shape, ()):
+        raise ValueError(f"theta must be one number or have shape {shape}, one threshold per "
+                         f"unit; got shape {theta.shape}")
+    return theta
 
 
 def threshold_layer(x, W, theta) -> np.ndarray:
@@ -80,7 +92,7 @@ def threshold_layer(x, W, theta) -> np.ndarray:
     W = np.asarray(W, dtype=float)
     if W.ndim != 2:
         raise ValueError(f"W must have shape (n_in, n_out); got shape {W.shape}")
-    theta = np.broadcast_to(np.asarray(theta, dtype=float), (W.shape[1],))
+    theta = _check_theta(theta, (W.shape[1],))
     x = as_points(x, "x", n_features=W.shape[0])
     return (x @ W >= theta).astype(np.int64)
 
@@ -114,6 +126,10 @@ def format_truth_table(x, columns: dict[str, np.ndarray]) -> str:
     x = np.asarray(x)
     if x.ndim == 1:
         x = x[:, None]
+    for name, column in columns.items():
+        if len(column) != x.shape[0]:
+            raise ValueError(f"column {name!r} has {len(column)} values for {x.shape[0]} input "
+                             "patterns: give one output per row of x")
     names = [f"x{k + 1}" for k in range(x.shape[1])] + list(columns)
     widths = [max(len(name), 2) for name in names]
     rows = [" | ".join(name.center(w) for name, w in zip(names, widths, strict=True))]
@@ -171,6 +187,9 @@ def perceptron_update(w, x, y, eta: float) -> np.ndarray:
     """
     eta = check_positive(eta, "eta (learning rate)")
     w = np.asarray(w, dtype=float)
+    if np.size(x) != w.size - 1:
+        raise ValueError(f"x has {np.size(x)} value(s) but w has shape {w.shape}: w holds the "
+                         f"bias w_0 and one weight per input, so x needs {w.size - 1} values")
     y_hat = perceptron_predict(x, w)[0]
     if y not in (0, 1):
         raise ValueError(f"y must be the class label 0 or 1; got {y}")

@@ -17,7 +17,9 @@ from matplotlib.ticker import MaxNLocator
 __all__ = [
     "CLASS_CMAP",
     "CLASS_COLORS",
+    "COLORS",
     "decision_grid",
+    "line_in_view",
     "linear_boundary",
     "plot_data",
     "plot_decision_regions",
@@ -37,6 +39,14 @@ CLASS_CMAP = LinearSegmentedColormap.from_list(
     "course_classes", ["#9ecae9", "#f7f7f7", "#fdd49e"]
 )
 CLASS_MARKERS = ("o", "^")
+#: One colour per meaning across the course (Okabe-Ito).
+COLORS = {
+    "f": "#D55E00",        # an activation function f(net)
+    "f_prime": "#009E73",  # its derivative f'(net)
+    "errors": "#000000",   # errors or loss per epoch (training data)
+    "test": "#999999",     # the same on test data
+    "accent": "#CC79A7",   # the point or epoch being inspected
+}
 
 
 def _axes(ax):
@@ -118,12 +128,23 @@ def update_decision_regions(image, predict: Callable) -> None:
     image.set_data(_region_values(predict, (x0, x1), (y0, y1), resolution))
 
 
+def line_in_view(w, xlim, ylim) -> bool:
+    r"""True when the line w_0 + w_1 x_1 + w_2 x_2 = 0 crosses the rectangle xlim x ylim."""
+    corners = np.array([[x, y] for x in xlim for y in ylim])
+    side = np.asarray(w, dtype=float)[0] + corners @ np.asarray(w, dtype=float)[1:]
+    return bool(side.min() <= 0 <= side.max()) and bool(np.any(np.asarray(w)[1:] != 0))
+
+
 def linear_boundary(w, xlim, ylim) -> tuple[np.ndarray, np.ndarray]:
     r"""Two end points of the line w_0 + w_1 x_1 + w_2 x_2 = 0 inside the plot.
 
     Returns empty arrays when the line does not exist (w_1 = w_2 = 0).
     """
-    w0, w1, w2 = np.asarray(w, dtype=float)[:3]
+    w = np.asarray(w, dtype=float)
+    if w.shape != (3,):
+        raise ValueError(f"w must be (w_0, w_1, w_2): a bias and two input weights; "
+                         f"got shape {w.shape}")
+    w0, w1, w2 = w
     if abs(w2) >= abs(w1):
         if w2 == 0:
             return np.array([]), np.array([])
@@ -156,7 +177,7 @@ def plot_errors(errors, ax=None, *, label: str = "errors", **line_kwargs):
     ax = _axes(ax)
     errors = np.asarray(errors, dtype=float)
     epochs = np.arange(1, errors.size + 1)
-    kwargs = {"marker": "o", "color": "#009E73", "label": label} | line_kwargs
+    kwargs = {"marker": "o", "color": COLORS["errors"], "label": label} | line_kwargs
     (line,) = ax.plot(epochs, errors, **kwargs)
     ax.set_xlabel("epoch")
     ax.set_ylabel("misclassified samples")

@@ -70,7 +70,9 @@ class LiveFigure:
             FigureCanvasAgg(self.figure)
             self.axes = self.figure.subplots(nrows, ncols, squeeze=True, **subplot_kw)
         self.dpi = dpi
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # shown at its own size (never stretched to the cell's width), shrunk on narrow screens
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width=f"{round(figsize[0] * dpi)}px", max_width="100%", align_self="flex-start"))
         self.image.add_class("course-plot")
 
     def render(self) -> bytes:
@@ -89,6 +91,10 @@ class LiveFigure:
         buffer = io.BytesIO()
         image.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
+
+    def relayout(self) -> None:
+        r"""Lay the axes out again at the next render (after limits or labels changed size)."""
+        self.figure.set_layout_engine("constrained")
 
     def refresh(self) -> None:
         r"""Send the current state of the figure to the front end."""
@@ -109,13 +115,17 @@ class LivePanel(widgets.VBox):
     title : str, optional, shown above the controls
     extra : widgets placed under the controls (e.g. a Play control); controls
         that sit inside them are not shown a second time.
+    status_beside : bool
+        Put the status beside the figure instead of under it (for long status
+        texts such as a truth table).
 
     Changes that ``update`` makes to the controls itself do not trigger another
     redraw: ``update`` uses the values it set.
     """
 
     def __init__(self, controls: dict[str, widgets.Widget], update: Callable[..., str | None],
-                 figure: LiveFigure, *, title: str | None = None, extra=()):
+                 figure: LiveFigure, *, title: str | None = None, extra=(),
+                 status_beside: bool = False):
         self.title = title or ""
         self.controls = dict(controls)
         self.update_function = update
@@ -128,7 +138,11 @@ class LivePanel(widgets.VBox):
             [c for c in self.controls.values() if id(c) not in placed],
             layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
         )
-        children = [control_box, *extra, figure.image, self.status]
+        if status_beside:
+            self.status.layout.margin = "0 0 0 1em"
+            children = [control_box, *extra, widgets.HBox([figure.image, self.status])]
+        else:
+            children = [control_box, *extra, figure.image, self.status]
         if title:
             children.insert(0, widgets.HTML(f"<b>{html.escape(title)}</b>"))
         super().__init__(children)

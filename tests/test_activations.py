@@ -60,7 +60,7 @@ def test_elu_derivative_with_other_alphas(alpha):
         ("tanh_prime", 0.0, 1.0),
         ("relu", -2.0, 0.0),
         ("relu", 3.0, 3.0),
-        ("leaky_relu", -2.0, -0.02),
+        ("leaky_relu", -2.0, -0.2),
         ("leaky_relu", 3.0, 3.0),
         ("elu", -50.0, -1.0),  # f(net) -> -alpha as net -> -inf
         ("elu", 3.0, 3.0),

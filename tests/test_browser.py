@@ -24,7 +24,8 @@ from conftest import NOTEBOOKS, ROOT, chromium_or_skip
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 SCREENSHOTS = ROOT / "build" / "screenshots"
-# Chromium as root in a closed network: see the machine notes in DEVELOPERS.md
+# Chromium as root on a machine without a display or network beyond localhost:
+# no sandbox (root), no GPU, no background connections that would be refused.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
@@ -114,7 +115,7 @@ def _expected_panels(path: Path) -> int:
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_and_widgets_respond(lab, browser, notebook):
     url, token = lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         page.goto(f"{url}/lab/tree/notebooks/{notebook.name}?token={token}")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)

@@ -190,3 +190,21 @@ def test_train_rejects_bad_input(kwargs, error, message):
 def test_update_rejects_bad_input(eta, y):
     with pytest.raises(ValueError):
         perceptron_update([0.0, 0.0, 0.0], [1.0, 1.0], y, eta)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: threshold_layer(binary_inputs(2), np.ones((2, 2)), [1, 2, 3]), ValueError,
+         "one threshold per unit"),
+        (lambda: mcculloch_pitts(binary_inputs(2), [1, 1], "one"), TypeError, "theta"),
+        (lambda: format_truth_table(binary_inputs(2), {"o": [0, 1]}), ValueError,
+         "one output per row"),
+        (lambda: perceptron_update([0.0, 0.0, 0.0], [1.0, 1.0, 1.0], 1, 0.5), ValueError,
+         "bias w_0"),
+    ],
+    ids=["theta_shape", "theta_type", "short_column", "x_length"],
+)
+def test_bad_input_gets_a_message_that_says_what_would_work(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

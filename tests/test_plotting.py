@@ -89,3 +89,16 @@ def test_plot_errors_counts_epochs_from_one(ax):
 def test_data_limits_pad_the_points():
     xlim, ylim = plotting.data_limits([[0, 0], [2, 4]], margin=0.25)
     assert xlim == pytest.approx((-0.5, 2.5)) and ylim == pytest.approx((-1, 5))
+
+
+def test_linear_boundary_needs_a_bias_and_two_weights():
+    with pytest.raises(ValueError, match="w_0, w_1, w_2"):
+        plotting.linear_boundary([1.0, 1.0], (0, 1), (0, 1))
+
+
+@pytest.mark.parametrize(
+    ("w", "inside"),
+    [([-0.5, 1, 1], True), ([-5.0, 1, 1], False), ([1.0, 0, 0], False), ([0.0, 1, 0], True)],
+)
+def test_line_in_view(w, inside):
+    assert plotting.line_in_view(w, (-1, 1), (-1, 1)) is inside
