@@ -154,7 +154,7 @@ def perceptron_explorer(dataset: str = "AND", eta: float = 0.2, epochs: int = 20
     ax_err.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax_err.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
     play_box, epoch_slider = play_control("show epoch", max=epochs, value=epochs)
-    state = {"key": None, "history": None, "X": None, "y": None}
+    state = {"key": None, "history": None, "X": None, "y": None, "digits": None}
 
     def update(dataset, eta, epochs, epoch):
         key = (dataset, eta, epochs)
@@ -172,7 +172,10 @@ def perceptron_explorer(dataset: str = "AND", eta: float = 0.2, epochs: int = 20
             err_line.set_data(np.arange(1, n_epochs + 1), history.errors)
             ax_err.set_xlim(0, max(n_epochs, 2) + 0.5)
             ax_err.set_ylim(-0.3, max(history.errors.max(), 1) + 0.5)
-            live.relayout()  # tick labels may have changed width
+            digits = (len(str(n_epochs)), len(str(history.errors.max())))
+            if digits != state["digits"]:  # wider tick labels need a new layout
+                state["digits"] = digits
+                live.relayout()
         history = state["history"]
         epoch = min(epoch, len(history.errors))
         w = history.weights[epoch]
