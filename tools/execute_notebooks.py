@@ -29,6 +29,10 @@ def execute(path: Path, timeout: int = 600) -> float:
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
+    errors = [(index, output.get("ename")) for index, cell in enumerate(nb.cells)
+              for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    if errors:  # e.g. raised while displaying a figure, after the cell itself succeeded
+        sys.exit(f"{path.name}: error outputs in cells {errors}")
     return seconds
 
 

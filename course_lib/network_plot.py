@@ -1,0 +1,112 @@
+r"""Drawing a fully connected network: nodes as small output maps, weights as lines.
+
+Like TensorFlow Playground: a line's width grows with |w_ij| and its colour
+gives the sign (orange positive, blue negative: the colours of class 1 and
+class 0); each node shows its output o_j over the input plane as a small map.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import LineCollection
+
+from .plotting import CLASS_CMAP, CLASS_COLORS
+
+__all__ = ["NetworkDrawing", "node_positions"]
+
+_LUT = (CLASS_CMAP(np.linspace(0.0, 1.0, 256)) * 255).astype(np.uint8)
+
+
+def node_positions(sizes) -> list[np.ndarray]:
+    r"""(x, y) of every node: layer l at x = l, its nodes spread evenly over y in [-1, 1]."""
+    widest = max(sizes)
+    positions = []
+    for layer, n in enumerate(sizes):
+        span = 2.0 * (n - 1) / max(widest - 1, 1)
+        ys = np.linspace(span / 2, -span / 2, n) if n > 1 else np.zeros(1)
+        positions.append(np.column_stack([np.full(n, float(layer)), ys]))
+    return positions
+
+
+def _to_unit(values, low, high):
+    return np.clip((values - low) / (high - low), 0.0, 1.0)
+
+
+class NetworkDrawing:
+    r"""The network of an MLP drawn on ``ax``; call :meth:`update` after every training step.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    sizes : layer sizes [n_in, hidden..., n_out]
+    canvas_px : resolution of the image that holds the node maps
+    """
+
+    def __init__(self, ax, sizes, canvas_px: tuple[int, int] = (300, 360)):
+        self.ax, self.sizes = ax, list(sizes)
+        self.positions = node_positions(self.sizes)
+        n_layers = len(self.sizes)
+        self.xlim = (-0.5, n_layers - 0.5)
+        self.ylim = (-1.3, 1.3)
+        height, width = canvas_px
+        self.canvas = np.zeros((height, width, 4), dtype=np.uint8)
+        # a node's tile: as large as the spacing between nodes and layers allows
+        gap_y = 2.0 / max(max(self.sizes) - 1, 1) if max(self.sizes) > 1 else 1.0
+        tile = min(0.8 * gap_y, 0.5)
+        px_per_x = width / (self.xlim[1] - self.xlim[0])
+        px_per_y = height / (self.ylim[1] - self.ylim[0])
+        self.tile_px = max(2, int(min(tile * px_per_x, tile * px_per_y)))
+        self.tile_origin = []
+        for layer in self.positions:
+            cols = ((layer[:, 0] - self.xlim[0]) * px_per_x - self.tile_px / 2).astype(int)
+            rows = ((self.ylim[1] - layer[:, 1]) * px_per_y - self.tile_px / 2).astype(int)
+            self.tile_origin.append(np.column_stack([rows, cols]))
+        self.lines = LineCollection([], zorder=1, capstyle="round")
+        ax.add_collection(self.lines)
+        self.image = ax.imshow(self.canvas, extent=(*self.xlim, *self.ylim), zorder=2,
+                               interpolation="nearest", aspect="auto")
+        #: the artists that change with the weights, in drawing order
+        self.artists = (self.lines, self.image)
+        ax.set_xlim(self.xlim)
+        ax.set_ylim(self.ylim)
+        ax.set_xticks(range(n_layers))
+        names = ["input", *[f"hidden {k}" for k in range(1, n_layers - 1)], "output"]
+        ax.set_xticklabels(names, fontsize=9)
+        ax.set_yticks([])
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+
+    def update(self, params: dict, maps: list[np.ndarray], ranges: list[tuple[float, float]]):
+        r"""Redraw the weights from ``params`` and the node maps.
+
+        Parameters
+        ----------
+        params : "W1", ..., "WL" as in MLP.params
+        maps : one array per layer, shape (n_nodes, r, r): each node's output over the plane
+        ranges : one (low, high) per layer: the values mapped to blue and orange
+        """
+        segments, widths, colors = [], [], []
+        for l in range(1, len(self.sizes)):
+            W = params[f"W{l}"]
+            a, b = self.positions[l - 1], self.positions[l]
+            ii, jj = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
+            segments.append(np.stack([a[ii.ravel()], b[jj.ravel()]], axis=1))
+            w = W.ravel()
+            widths.append(0.3 + 3.5 * np.tanh(np.abs(w)))
+            colors.append(np.where(w >= 0, 1, 0))
+        self.lines.set_segments(np.concatenate(segments))
+        self.lines.set_linewidths(np.concatenate(widths))
+        self.lines.set_color([CLASS_COLORS[c] for c in np.concatenate(colors)])
+        self.canvas[...] = 0
+        t = self.tile_px
+        for layer_maps, origins, (low, high) in zip(maps, self.tile_origin, ranges, strict=True):
+            r = layer_maps.shape[-1]
+            index = np.arange(t) * r // t  # nearest-neighbour upscaling r -> t pixels
+            for node_map, (row, col) in zip(layer_maps, origins, strict=True):
+                # rows of a map go up in x_2; the canvas's rows go down
+                tile = _LUT[(_to_unit(node_map, low, high) * 255).astype(np.uint8)]
+                self.canvas[row:row + t, col:col + t] = tile[::-1][index][:, index]
+                self.canvas[row:row + t, col:col + t][[0, -1], :] = (80, 80, 80, 255)
+                self.canvas[row:row + t, col:col + t][:, [0, -1]] = (80, 80, 80, 255)
+        self.image.set_data(self.canvas)
+        return self.lines, self.image

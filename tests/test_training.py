@@ -1,0 +1,187 @@
+r"""The training loop (lecture, "Minimising the error" and "Stochastic Gradient descent").
+
+Update w <- w - eta dL/dw; one epoch visits every sample once, in mini-batches.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from course_lib.datasets import logic_gate
+from course_lib.mlp import MLP
+from course_lib.training import History, Trainer, sgd_step, train
+
+
+def rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+def xor_model(seed=0):
+    return MLP(2, [4], 1, activation="tanh", output="binary", rng=rng(seed))
+
+
+def test_sgd_step_by_hand():
+    W, b = np.array([[1.0, 2.0]]), np.array([0.5])
+    params = {"W": W, "b": b}
+    sgd_step(params, {"W": np.array([[0.25, -0.5]]), "b": np.array([1.0])}, eta=0.5)
+    # w <- w - eta dL/dw, in place
+    assert params["W"] is W and params["b"] is b
+    assert W.tolist() == [[1.0 - 0.125, 2.0 + 0.25]]
+    assert b.tolist() == [0.0]
+
+
+def test_history_has_one_entry_per_epoch():
+    X, y = logic_gate("XOR", copies=3, noise=0.1, rng=rng(2))
+    X_test, y_test = logic_gate("XOR")
+    history = train(xor_model(), X, y, epochs=7, eta=0.5, batch_size=4, rng=rng(1),
+                    X_test=X_test, y_test=y_test)
+    assert isinstance(history, History) and history.message is None
+    assert history.epochs == 7
+    for record in [history.train_loss, history.test_loss, history.train_accuracy,
+                   history.test_accuracy]:
+        assert len(record) == 7
+        assert all(np.isfinite(record))
+    assert all(0 <= a <= 1 for a in history.train_accuracy + history.test_accuracy)
+
+
+def test_without_test_data_only_training_is_recorded():
+    X, y = logic_gate("XOR")
+    history = train(xor_model(), X, y, epochs=3, eta=0.5, rng=rng(1))
+    assert len(history.train_loss) == len(history.train_accuracy) == 3
+    assert history.test_loss == [] and history.test_accuracy == []
+
+
+def test_recorded_loss_is_the_models_loss_after_the_epoch():
+    X, y = logic_gate("XOR")
+    model = xor_model()
+    history = train(model, X, y, epochs=5, eta=0.5, rng=rng(1))
+    assert history.train_loss[-1] == model.loss(X, y)
+    assert history.train_accuracy[-1] == model.accuracy(X, y)
+    assert history.train_loss[-1] < history.train_loss[0]
+
+
+def test_trainer_continues_where_it_paused():
+    X, y = logic_gate("XOR")
+    trainer = Trainer(xor_model(), X, y, eta=0.5, rng=rng(1))
+    trainer.run(3)
+    trainer.run(2)
+    in_one_go = train(xor_model(), X, y, epochs=5, eta=0.5, rng=rng(1))
+    assert trainer.history.train_loss == in_one_go.train_loss
+
+
+def test_same_seeds_give_identical_histories():
+    X, y = logic_gate("XOR", copies=3, noise=0.1, rng=rng(2))
+
+    def run(shuffle_seed):
+        model = xor_model()
+        history = train(model, X, y, epochs=10, eta=0.5, batch_size=2, rng=rng(shuffle_seed))
+        return history, model.params
+
+    (h1, p1), (h2, p2), (h3, _) = run(1), run(1), run(3)
+    assert h1 == h2
+    for name in p1:
+        np.testing.assert_array_equal(p1[name], p2[name])
+    assert h1.train_loss != h3.train_loss  # the shuffle order matters with mini-batches
+
+
+@pytest.mark.parametrize(("batch_size", "sizes"), [(1, [1] * 6), (4, [4, 2]), (None, [6])])
+def test_each_epoch_visits_every_sample_once(monkeypatch, batch_size, sizes):
+    X = rng(3).normal(size=(6, 2))
+    y = np.array([0, 1, 1, 0, 1, 0])
+    model = MLP(2, [3], 1, rng=rng())
+    batches = []
+    original = model.loss_and_gradients
+
+    def counting(X_batch, y_batch):
+        batches.append(X_batch.copy())
+        return original(X_batch, y_batch)
+
+    monkeypatch.setattr(model, "loss_and_gradients", counting)
+    train(model, X, y, epochs=3, eta=0.1, batch_size=batch_size, rng=rng(1))
+    assert [len(b) for b in batches] == sizes * 3
+    per_epoch = len(sizes)
+    for epoch in range(3):
+        seen = np.vstack(batches[epoch * per_epoch:(epoch + 1) * per_epoch])
+        np.testing.assert_array_equal(np.sort(seen, axis=0), np.sort(X, axis=0))
+        assert len(np.unique(seen, axis=0)) == 6
+
+
+# --- divergence --------------------------------------------------------------------------------
+
+
+def test_huge_learning_rate_stops_with_a_message():
+    X, y = rng(3).normal(size=(20, 3)), rng(4).normal(size=20)
+    model = MLP(3, [6], 1, activation="relu", output="regression", rng=rng())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning may escape
+        history = train(model, X, y, epochs=50, eta=1e6, rng=rng(1))
+    assert history.message.startswith("diverged at epoch ")
+    assert "try a smaller learning rate" in history.message
+    stopped_at = int(history.message.split()[3].rstrip(":"))
+    assert history.epochs == stopped_at - 1 < 50  # measured: diverges at epoch 25
+    assert all(np.isfinite(history.train_loss))
+
+
+def test_a_diverged_trainer_does_no_more_epochs():
+    X, y = rng(3).normal(size=(20, 3)), rng(4).normal(size=20)
+    model = MLP(3, [6], 1, activation="relu", output="regression", rng=rng())
+    trainer = Trainer(model, X, y, eta=1e6, rng=rng(1))
+    trainer.run(50)
+    assert trainer.stopped
+    epochs = trainer.history.epochs
+    assert trainer.run_epoch() is False
+    assert trainer.run(5).epochs == epochs
+
+
+def test_no_warning_escapes_when_only_hidden_layers_overflow():
+    # relu turns a hidden net of -inf into 0, so the loss stays finite and training goes on
+    data = rng(1)
+    X, y = data.normal(size=(20, 3)), data.integers(0, 2, 20)
+    model = MLP(3, [6, 6, 6], 1, activation="relu", output="binary", rng=rng())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        train(model, X, y, epochs=30, eta=1e10, rng=rng(1))
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+def test_batch_size_larger_than_N_names_the_range():
+    X, y = logic_gate("XOR")
+    with pytest.raises(ValueError, match="between 1 and N = 4"):
+        Trainer(xor_model(), X, y, eta=0.5, batch_size=5, rng=rng())
+
+
+@pytest.mark.parametrize("batch_size", [0, -1])
+def test_batch_size_below_1_names_the_range(batch_size):
+    X, y = logic_gate("XOR")
+    with pytest.raises(ValueError, match="between 1 and N = 4"):
+        Trainer(xor_model(), X, y, eta=0.5, batch_size=batch_size, rng=rng())
+
+
+@pytest.mark.parametrize("batch_size", [0, -1])
+def test_batch_size_below_1_is_a_value_error(batch_size):
+    X, y = logic_gate("XOR")
+    with pytest.raises(ValueError, match="batch_size must be .*1"):
+        Trainer(xor_model(), X, y, eta=0.5, batch_size=batch_size, rng=rng())
+
+
+@pytest.mark.parametrize("eta", [0.0, -0.1, np.nan, np.inf])
+def test_learning_rate_must_be_positive(eta):
+    X, y = logic_gate("XOR")
+    with pytest.raises(ValueError, match=r"eta \(learning rate\) must be a finite number > 0"):
+        Trainer(xor_model(), X, y, eta=eta, rng=rng())
+
+
+def test_test_data_comes_in_pairs():
+    X, y = logic_gate("XOR")
+    with pytest.raises(ValueError, match="both X_test and y_test"):
+        Trainer(xor_model(), X, y, eta=0.5, rng=rng(), X_test=X)
+
+
+@pytest.mark.parametrize("bad_rng", [None, 1, np.random.RandomState(1)])
+def test_shuffling_rng_must_be_a_generator(bad_rng):
+    X, y = logic_gate("XOR")
+    with pytest.raises(TypeError, match="numpy.random.Generator"):
+        Trainer(xor_model(), X, y, eta=0.5, rng=bad_rng)
