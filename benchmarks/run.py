@@ -4,7 +4,9 @@ r"""Benchmarks of the course on this machine: prints a table, asserts nothing.
 
 1. Wall time to execute each notebook top to bottom in a fresh kernel
    (goal: under 30 s each).
-2. Latency of every live-panel control: in the kernel that just ran the
+2. Updates per second of every panel with a Play button, playing at its
+   default settings (goal: at least 10).
+3. Latency of every live-panel control: in the kernel that just ran the
    notebook, set the control's value programmatically and time until the
    panel's image holds the new figure; median and 95th percentile over
    repeated changes (goal: median under 100 ms).
@@ -41,8 +43,16 @@ def _next_value(control, k):
     up = control.value + step <= control.max
     return control.value + step if (up if k % 2 == 0 else not up) else control.value - step
 
-_rows = []
+_rows, _fps = [], []
 for _p, _panel in enumerate(_live_panels()):
+    if hasattr(_panel, "playground"):  # frames while playing, before any control moves
+        _pg, _frames, _t0 = _panel.playground, 0, _time.perf_counter()
+        while _time.perf_counter() - _t0 < 3.0:
+            _pg.frame()
+            _frames += 1
+        _fps.append({"panel": _p, "title": _panel.title,
+                     "fps": _frames / (_time.perf_counter() - _t0),
+                     "epochs": _pg.trainer.history.epochs})
     for _name, _control in _panel.controls.items():
         if not isinstance(_control, (_w.Dropdown, _w.IntSlider, _w.FloatSlider, _w.FloatLogSlider)):
             continue
@@ -61,7 +71,7 @@ for _p, _panel in enumerate(_live_panels()):
                       "median_ms": _st.median(_times),
                       "p95_ms": _times[min(len(_times) - 1, round(0.95 * (len(_times) - 1)))],
                       "updates": _changed, "repeats": len(_times)})
-print(_json.dumps(_rows))
+print(_json.dumps({"latency": _rows, "fps": _fps}))
 """.replace("REPEATS", str(REPEATS))
 
 
@@ -82,6 +92,9 @@ def bench_notebook(path: Path) -> tuple[float, list[dict]]:
     return seconds, json.loads(text.strip().splitlines()[-1])
 
 
+PLAY_GOAL_FPS = 10.0
+
+
 def main(paths: list[str]) -> None:
     notebooks = [Path(p) for p in paths] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     print(f"{'notebook':<36} {'run all (s)':>11}  goal < {NOTEBOOK_GOAL_S:.0f} s")
@@ -94,13 +107,21 @@ def main(paths: list[str]) -> None:
     print()
     print(f"{'notebook':<28} {'panel':<40} {'control':<10} {'median ms':>9} {'p95 ms':>7}"
           f"  goal median < {WIDGET_GOAL_MS:.0f} ms")
-    for path, rows in results:
-        for row in rows:
+    for path, measured in results:
+        for row in measured["latency"]:
             flag = "ok" if row["median_ms"] < WIDGET_GOAL_MS else "SLOW"
             if row["updates"] < row["repeats"]:
                 flag += f" (figure updated {row['updates']}/{row['repeats']})"
             print(f"{path.stem[:28]:<28} {row['title'][:40]:<40} {row['control']:<10} "
                   f"{row['median_ms']:>9.1f} {row['p95_ms']:>7.1f}  {flag}")
+    print()
+    print(f"{'notebook':<28} {'panel':<40} {'updates/s while playing':>24}  goal >= "
+          f"{PLAY_GOAL_FPS:.0f}")
+    for path, measured in results:
+        for row in measured["fps"]:
+            flag = "ok" if row["fps"] >= PLAY_GOAL_FPS else "SLOW"
+            print(f"{path.stem[:28]:<28} {row['title'][:40]:<40} {row['fps']:>24.1f}  {flag} "
+                  f"({row['epochs']} epochs trained)")
 
 
 if __name__ == "__main__":

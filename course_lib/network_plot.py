@@ -38,20 +38,43 @@ class NetworkDrawing:
     Parameters
     ----------
     ax : matplotlib Axes
-    sizes : layer sizes [n_in, hidden..., n_out]
+    sizes : layer sizes [n_in, hidden..., n_out]; change them later with :meth:`set_sizes`
     canvas_px : resolution of the image that holds the node maps
+    max_layers : the most layers (input and output included) it will be asked to draw
+
+    Everything it draws is in :attr:`artists`, so a figure can blit it: a new
+    architecture needs no full redraw of the figure.
     """
 
-    def __init__(self, ax, sizes, canvas_px: tuple[int, int] = (300, 360)):
-        self.ax, self.sizes = ax, list(sizes)
+    def __init__(self, ax, sizes, canvas_px: tuple[int, int] = (300, 360), max_layers: int = 8):
+        self.ax = ax
+        self.canvas = np.zeros((*canvas_px, 4), dtype=np.uint8)
+        self.xlim, self.ylim = (-0.5, max_layers - 0.5), (-1.3, 1.3)
+        self.lines = LineCollection([], zorder=1, capstyle="round")
+        ax.add_collection(self.lines)
+        self.image = ax.imshow(self.canvas, zorder=2, interpolation="nearest", aspect="auto")
+        self.labels = [ax.text(0, -1.42, "", ha="center", va="top", fontsize=9, clip_on=False)
+                       for _ in range(max_layers)]
+        self.title = ax.set_title("")
+        ax.set_axis_off()
+        #: the artists that change with the weights or the architecture, in drawing order
+        self.artists = (self.lines, self.image, *self.labels, self.title)
+        self.set_sizes(sizes)
+
+    def set_sizes(self, sizes) -> None:
+        r"""Lay out a new architecture (layer sizes [n_in, hidden..., n_out])."""
+        self.sizes = list(sizes)
+        if len(self.sizes) > len(self.labels):
+            raise ValueError(f"at most {len(self.labels)} layers can be drawn; got {self.sizes}")
         self.positions = node_positions(self.sizes)
         n_layers = len(self.sizes)
         self.xlim = (-0.5, n_layers - 0.5)
-        self.ylim = (-1.3, 1.3)
-        height, width = canvas_px
-        self.canvas = np.zeros((height, width, 4), dtype=np.uint8)
+        self.image.set_extent((*self.xlim, *self.ylim))
+        self.ax.set_xlim(self.xlim)
+        self.ax.set_ylim(-1.55, self.ylim[1])
+        height, width = self.canvas.shape[:2]
         # a node's tile: as large as the spacing between nodes and layers allows
-        gap_y = 2.0 / max(max(self.sizes) - 1, 1) if max(self.sizes) > 1 else 1.0
+        gap_y = 2.0 / (max(self.sizes) - 1) if max(self.sizes) > 1 else 1.0
         tile = min(0.8 * gap_y, 0.5)
         px_per_x = width / (self.xlim[1] - self.xlim[0])
         px_per_y = height / (self.ylim[1] - self.ylim[0])
@@ -61,20 +84,12 @@ class NetworkDrawing:
             cols = ((layer[:, 0] - self.xlim[0]) * px_per_x - self.tile_px / 2).astype(int)
             rows = ((self.ylim[1] - layer[:, 1]) * px_per_y - self.tile_px / 2).astype(int)
             self.tile_origin.append(np.column_stack([rows, cols]))
-        self.lines = LineCollection([], zorder=1, capstyle="round")
-        ax.add_collection(self.lines)
-        self.image = ax.imshow(self.canvas, extent=(*self.xlim, *self.ylim), zorder=2,
-                               interpolation="nearest", aspect="auto")
-        #: the artists that change with the weights, in drawing order
-        self.artists = (self.lines, self.image)
-        ax.set_xlim(self.xlim)
-        ax.set_ylim(self.ylim)
-        ax.set_xticks(range(n_layers))
         names = ["input", *[f"hidden {k}" for k in range(1, n_layers - 1)], "output"]
-        ax.set_xticklabels(names, fontsize=9)
-        ax.set_yticks([])
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
+        for k, label in enumerate(self.labels):
+            label.set_text(names[k] if k < n_layers else "")
+            label.set_x(k)
+        n_weights = sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=True))
+        self.title.set_text(f"network: {n_weights} weights and biases")
 
     def update(self, params: dict, maps: list[np.ndarray], ranges: list[tuple[float, float]]):
         r"""Redraw the weights from ``params`` and the node maps.

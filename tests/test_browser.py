@@ -1,14 +1,16 @@
 r"""Every notebook in a real browser: JupyterLab + headless Chromium, as a student uses it.
 
 For each notebook: open it in JupyterLab, run all cells, assert that no cell
-shows an error, then move the first slider of every live panel and assert that
-its plot changed. Screenshots of each panel go to build/screenshots/.
+shows an error, then move every slider of every live panel and assert that
+its plot changed each time; where a panel has a Play button, press it and see
+the epochs advance, then Pause. Screenshots of each panel go to build/screenshots/.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -36,6 +38,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 SETTINGS = {
     "notebook-extension:tracker": {"windowingMode": "none"},
     "apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+
+
+# Sliders that must change the plot, besides the first slider of every panel.
+MUST_CHANGE = {
+    "02_mlp_backpropagation": ("learning rate η", "hidden layers", "neurons per layer", "noise"),
 }
 
 
@@ -107,6 +115,47 @@ def _menu(page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
 
 
+def _move_slider(page, plot, slider, name: str, must_change: bool) -> None:
+    r"""One keyboard step of a slider (left when it sits at its maximum).
+
+    When ``must_change``, the plot must change; otherwise (e.g. more epochs for a
+    perceptron that has already converged) the step only has to raise no error.
+    """
+    handle = slider.locator(".noUi-handle")
+    value = handle.get_attribute("aria-valuenow")
+    at_max = value == handle.get_attribute("aria-valuemax")
+    before = plot.screenshot()
+    handle.focus()
+    handle.press("ArrowLeft" if at_max else "ArrowRight")
+    deadline = time.monotonic() + (20 if must_change else 1.5)
+    while plot.screenshot() == before:
+        if time.monotonic() > deadline:
+            assert not must_change, f"the plot did not change after moving {name!r} from {value}"
+            break
+        page.wait_for_timeout(200)
+
+
+def _play_and_see_training_advance(page, panel, play) -> None:
+    r"""Press Play, see the epoch count in the status line grow, press Pause."""
+    status = panel.locator(".course-status")
+
+    def epoch() -> int:
+        match = re.search(r"epoch (\d+)", status.inner_text())
+        return int(match.group(1)) if match else 0
+
+    start = epoch()
+    play.click()
+    deadline = time.monotonic() + 20
+    while epoch() < start + 20:
+        assert time.monotonic() < deadline, f"Play did not train: {status.inner_text()}"
+        page.wait_for_timeout(200)
+    play.click()  # Pause
+    page.wait_for_timeout(500)
+    paused = epoch()
+    page.wait_for_timeout(1000)
+    assert epoch() == paused, "Pause did not stop training"
+
+
 def _expected_panels(path: Path) -> int:
     cells = json.loads(path.read_text())["cells"]
     return sum(WIDGET_VIEW in o.get("data", {}) for c in cells for o in c.get("outputs", []))
@@ -117,7 +166,9 @@ def test_notebook_runs_and_widgets_respond(lab, browser, notebook):
     url, token = lab
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
-        page.goto(f"{url}/lab/tree/notebooks/{notebook.name}?token={token}")
+        # a workspace of its own: only this notebook open, whatever ran before
+        page.goto(f"{url}/lab/workspaces/{notebook.stem}/tree/notebooks/{notebook.name}"
+                  f"?reset&token={token}")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                state="attached", timeout=90_000)
@@ -162,16 +213,16 @@ def test_notebook_runs_and_widgets_respond(lab, browser, notebook):
             plot.wait_for()
             page.wait_for_function("img => img.complete && img.naturalWidth > 0",
                                    arg=plot.element_handle())
-            before = plot.screenshot()
             panel.screenshot(path=SCREENSHOTS / f"{notebook.stem}-panel{k}.png")
-            handle = panel.locator(".widget-slider .noUi-handle").first
-            handle.focus()
-            handle.press("ArrowRight")
-            handle.press("ArrowRight")
-            deadline = time.monotonic() + 20
-            while plot.screenshot() == before:
-                assert time.monotonic() < deadline, f"panel {k}: the plot did not change"
-                page.wait_for_timeout(200)
+            sliders = panel.locator(".widget-slider")
+            assert sliders.count() > 0, f"panel {k} has no slider"
+            for s in range(sliders.count()):
+                name = sliders.nth(s).locator(".widget-label").inner_text()
+                must_change = s == 0 or name in MUST_CHANGE.get(notebook.stem, ())
+                _move_slider(page, plot, sliders.nth(s), name, must_change)
+            play = panel.locator(".course-play")
+            if play.count():
+                _play_and_see_training_advance(page, panel, play)
             status = panel.locator(".course-status").inner_text()
             assert "Traceback" not in status and "Unexpected error" not in status, status
     finally:

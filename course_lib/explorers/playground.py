@@ -31,9 +31,10 @@ DATA = ("xor", "circles", "moons", "spirals", "gaussian")
 ACTIVATION_CHOICES = ("tanh", "sigmoid", "relu", "leaky_relu", "elu", "linear")
 BATCH_SIZES = (1, 2, 5, 10, 25, 50, "all")
 N_POINTS = 200
-REGION_RESOLUTION = 60
+REGION_RESOLUTION = 70
 MAP_RESOLUTION = 16
 FRAME_BUDGET_S = 0.03  # training time per frame while playing
+CHANGE_BUDGET_S = 0.015  # training right after a control changes
 MAX_EPOCHS_PER_FRAME = 50
 STRUCTURE = ("dataset", "noise", "test_fraction", "layers", "width", "activation")
 
@@ -50,7 +51,7 @@ class Playground:
                  batch_size=10, seed: int = 0):
         self.seed = seed
         self.key = None
-        self.action = "frame"
+        self.action = "change"
         self.live = LiveFigure(ncols=3, figsize=(12.5, 4.3),
                                gridspec_kw={"width_ratios": [1.0, 1.25, 0.95]})
         self.ax_data, self.ax_net, self.ax_loss = self.live.axes
@@ -71,7 +72,11 @@ class Playground:
                          title="loss per epoch")
         self.ax_loss.grid(True, alpha=0.3)
         self.ax_loss.legend(loc="upper right", fontsize=9)
-        self.drawing = None
+        self.drawing = NetworkDrawing(self.ax_net, [2, 1])
+        self.live.animate(self.regions, *self.ax_data.spines.values(), *self.train_dots,
+                          *self.test_dots, *self.drawing.artists, self.train_line,
+                          self.test_line)
+        self.loss_xmax = None
         controls = {
             "dataset": dropdown("data", DATA, dataset),
             "noise": slider("noise", 0.0, 0.5, 0.05, noise, heavy=True),
@@ -111,20 +116,17 @@ class Playground:
                                batch_size=self._batch(v["batch_size"]),
                                rng=np.random.default_rng(self.seed + 3),
                                X_test=X_test, y_test=y_test)
-        limit = float(np.abs(X).max()) * 1.1
-        self.lim = (-limit, limit)
-        plotting.set_region_limits(self.regions, self.lim, self.lim)
+        # limits in steps of 0.5: most changes of data or noise keep them, and the figure
+        # then needs no full redraw
+        limit = max(1.5, np.ceil((np.quantile(np.abs(X), 0.99) + 0.15) * 2) / 2)
+        if (-limit, limit) != getattr(self, "lim", None):
+            self.lim = (-limit, limit)
+            plotting.set_region_limits(self.regions, self.lim, self.lim)
+            self.live.invalidate()
         plotting.update_data(self.train_dots, X_train, y_train)
         plotting.update_data(self.test_dots, X_test, y_test)
         self.grid = plotting.decision_grid(self.lim, self.lim, MAP_RESOLUTION)
-        self.ax_net.clear()
-        self.drawing = NetworkDrawing(self.ax_net, self.model.sizes)
-        self.ax_net.set_title(f"network: {self.model.n_weights} weights")
-        self.live.relayout()
-        self.live.animate(self.regions, *self.ax_data.spines.values(), *self.train_dots,
-                          *self.test_dots, *self.drawing.artists, self.train_line,
-                          self.test_line)
-        self.loss_xmax = None
+        self.drawing.set_sizes(self.model.sizes)
 
     def _batch(self, value) -> int:
         n_train = len(self.data[0])
@@ -135,12 +137,12 @@ class Playground:
         self.action = action
         self.panel.redraw()
 
-    def train_frame(self) -> int:
-        r"""Train for about FRAME_BUDGET_S seconds (at least one epoch); return epochs run."""
+    def train_frame(self, budget_s: float = FRAME_BUDGET_S) -> int:
+        r"""Train for about ``budget_s`` seconds (at least one epoch); return epochs run."""
         start, epochs = time.perf_counter(), 0
         while epochs < MAX_EPOCHS_PER_FRAME and self.trainer.run_epoch():
             epochs += 1
-            if time.perf_counter() - start > FRAME_BUDGET_S:
+            if time.perf_counter() - start > budget_s:
                 break
         return epochs
 
@@ -164,19 +166,19 @@ class Playground:
     # --- drawing ------------------------------------------------------------------------------
     def _update(self, **v) -> str:
         key = tuple(v[name] for name in STRUCTURE)
-        action, self.action = self.action, "frame"
+        action, self.action = self.action, "change"
         if key != self.key or action == "reset":
             self.key = key
             self._rebuild(v)
             if action != "reset":
-                self.train_frame()
+                self.train_frame(CHANGE_BUDGET_S)
         else:
             self.trainer.eta = v["eta"]
             self.trainer.batch_size = self._batch(v["batch_size"])
             if action == "step":
                 self.trainer.run_epoch()
             else:
-                self.train_frame()
+                self.train_frame(FRAME_BUDGET_S if action == "frame" else CHANGE_BUDGET_S)
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged network draws too
             self._draw()
         return self._status(v)
@@ -196,7 +198,7 @@ class Playground:
         epochs = np.arange(1, history.epochs + 1)
         self.train_line.set_data(epochs, history.train_loss)
         self.test_line.set_data(epochs, history.test_loss)
-        xmax = 10 * 2 ** int(np.ceil(np.log2(max(history.epochs, 10) / 10)))
+        xmax = 50 * 2 ** int(np.ceil(np.log2(max(history.epochs, 50) / 50)))
         if xmax != self.loss_xmax:  # the axis doubles when full: few full redraws
             self.loss_xmax = xmax
             top = max(history.train_loss[:1] + history.test_loss[:1] + [0.8])
