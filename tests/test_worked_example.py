@@ -59,4 +59,6 @@ def test_one_step_of_gradient_descent_lowers_the_loss():
     _, dW1, db1 = mlp.dense_backward(do_h * activations.sigmoid_prime(net_h), cache_1)
     grads = {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
     stepped = {k: v - 0.5 * grads[k] for k, v in PARAMS.items()}
-    assert forward(**stepped)[0] == pytest.approx(0.028267, abs=1e-6) < loss
+    new_loss = forward(**stepped)[0]
+    assert new_loss == pytest.approx(0.028267, abs=1e-6)
+    assert new_loss < loss
