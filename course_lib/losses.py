@@ -45,6 +45,12 @@ def _pair(y_hat, y, name: str):
     return y_hat, y.astype(y_hat.dtype)
 
 
+def _check_binary(y, name: str) -> None:
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"{name}: targets must be the class labels 0 and 1 (y has shape "
+                         f"{y.shape}); found {np.unique(y[(y != 0) & (y != 1)])[:5]}")
+
+
 def squared_error(y_hat, y):
     r"""Squared error of a regression output.
 
@@ -74,6 +80,10 @@ def binary_cross_entropy(p, y):
     p = sigma(net): it never takes log(0).
     """
     p, y = _pair(p, y, "binary_cross_entropy")
+    _check_binary(y, "binary_cross_entropy")
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError("binary_cross_entropy: p holds probabilities P_1 and must lie in [0, 1]; "
+                         f"found values from {p.min():.3g} to {p.max():.3g}")
     n = p.shape[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         loss = -np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)) / n
@@ -88,6 +98,7 @@ def sigmoid_binary_cross_entropy(net, y):
     dL/dnet_i = (sigma(net_i) - y_i) / N                 ("y_hat - y")
     """
     net, y = _pair(net, y, "sigmoid_binary_cross_entropy")
+    _check_binary(y, "sigmoid_binary_cross_entropy")
     n = net.shape[0]
     loss = np.sum(np.logaddexp(0.0, net) - y * net) / n
     return float(loss), (sigmoid(net) - y) / n

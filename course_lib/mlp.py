@@ -4,8 +4,9 @@ Lecture, "Backpropagation". For a layer with inputs o_i and outputs o_j:
     net_j = sum_i w_ij o_i + b_j               vectorised: net = o_prev @ W + b
     o_j   = f(net_j)
     dL/dw_ij = delta_j o_i                     (eq. 7)      dW = o_prev.T @ delta
-    output node:       delta_j = dL/dnet_j = (y_hat - y)   for sigmoid + BCE, softmax + CE
-                                                           and linear + squared error
+    output node:       delta_j = dL/dnet_j = (y_hat - y) / N   for sigmoid + BCE, softmax + CE
+                                                              and linear + squared error
+                       (/ N because the losses average over the N samples)
     intermediate node: delta_j = (sum_l w_jl delta_l) f'(net_j)
     update:            w_ij <- w_ij - eta dL/dw_ij
 
@@ -111,6 +112,9 @@ class MLP:
     def __init__(self, n_in: int, hidden=(), n_out: int = 1, *, activation: str = "tanh",
                  output: str = "binary", rng: np.random.Generator, dtype=np.float64):
         check_rng(rng)
+        if isinstance(hidden, int | np.integer):
+            raise TypeError(f"hidden is a list of widths, one per hidden layer, e.g. [{hidden}]; "
+                            f"got the number {hidden}")
         n_in = check_count(n_in, "n_in")
         n_out = check_count(n_out, "n_out")
         hidden = [check_count(h, "each hidden width") for h in hidden]

@@ -84,12 +84,17 @@ class NetworkDrawing:
             cols = ((layer[:, 0] - self.xlim[0]) * px_per_x - self.tile_px / 2).astype(int)
             rows = ((self.ylim[1] - layer[:, 1]) * px_per_y - self.tile_px / 2).astype(int)
             self.tile_origin.append(np.column_stack([rows, cols]))
-        names = ["input", *[f"hidden {k}" for k in range(1, n_layers - 1)], "output"]
+        hidden = [f"hidden {k}" if n_layers <= 5 else f"h{k}" for k in range(1, n_layers - 1)]
+        names = ["input", *hidden, "output"]
         for k, label in enumerate(self.labels):
             label.set_text(names[k] if k < n_layers else "")
             label.set_x(k)
         n_weights = sum((a + 1) * b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=True))
         self.title.set_text(f"network: {n_weights} weights and biases")
+        # many lines get thinner and fainter, so that the larger weights still stand out
+        n_edges = sum(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:], strict=True))
+        self.max_width = 3.5 * min(1.0, np.sqrt(30.0 / n_edges))
+        self.lines.set_alpha(min(1.0, 0.35 + 20.0 / n_edges))
 
     def update(self, params: dict, maps: list[np.ndarray], ranges: list[tuple[float, float]]):
         r"""Redraw the weights from ``params`` and the node maps.
@@ -107,7 +112,7 @@ class NetworkDrawing:
             ii, jj = np.meshgrid(np.arange(len(a)), np.arange(len(b)), indexing="ij")
             segments.append(np.stack([a[ii.ravel()], b[jj.ravel()]], axis=1))
             w = W.ravel()
-            widths.append(0.3 + 3.5 * np.tanh(np.abs(w)))
+            widths.append(0.2 + self.max_width * np.tanh(np.abs(w)))
             colors.append(np.where(w >= 0, 1, 0))
         self.lines.set_segments(np.concatenate(segments))
         self.lines.set_linewidths(np.concatenate(widths))

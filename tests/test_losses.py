@@ -245,3 +245,10 @@ def test_infinite_label_is_a_clean_value_error():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="whole numbers"):
             one_hot(np.array([0.0, np.inf]), 2)
+
+
+def test_binary_losses_reject_labels_other_than_0_and_1():
+    with pytest.raises(ValueError, match="0 and 1"):
+        sigmoid_binary_cross_entropy(np.zeros(3), np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        binary_cross_entropy(np.array([0.5, 1.5]), np.array([0, 1]))

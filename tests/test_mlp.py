@@ -265,3 +265,8 @@ def test_rng_must_be_a_generator(bad_rng):
 def test_backward_needs_a_forward_pass_first():
     with pytest.raises(ValueError, match="forward"):
         MLP(2, [3], 1, rng=rng()).backward(np.zeros((4, 1)))
+
+
+def test_hidden_given_as_a_number_gets_a_hint():
+    with pytest.raises(TypeError, match=r"e\.g\. \[4\]"):
+        MLP(2, 4, 1, rng=np.random.default_rng(0))

@@ -98,3 +98,35 @@ def test_network_drawing_line_widths_follow_the_weights():
     assert len(lines.get_segments()) == 2 * 3 + 3 * 1
     w = np.abs(params["W1"]).ravel()
     assert np.all(np.diff(widths[np.argsort(w)]) >= 0)  # wider for larger |w_ij|
+
+
+def test_new_start_draws_new_initial_weights_and_reset_keeps_them(pg):
+    pg._act("reset")
+    first = pg.model.copy_params()
+    pg.frame()
+    pg._act("reset")
+    assert all(np.array_equal(first[k], v) for k, v in pg.model.params.items())
+    pg._act("new")
+    assert pg.trainer.history.epochs == 0
+    assert any(not np.array_equal(first[k], v) for k, v in pg.model.params.items())
+
+
+def test_a_frame_trains_speed_epochs(pg):
+    pg.panel.controls["speed"].value = 2
+    epochs = pg.trainer.history.epochs
+    pg.frame()
+    assert pg.trainer.history.epochs == epochs + 2
+
+
+def test_a_rising_loss_is_called_a_too_large_learning_rate():
+    pg = Playground(dataset="spirals", layers=3, width=8, eta=3.0, speed=25)
+    for _ in range(6):
+        pg.frame()
+    assert "learning rate is too large" in pg.panel.status.value
+
+
+@pytest.mark.parametrize(("setting", "value"), [("dataset", "spiral"), ("batch_size", 3),
+                                                ("activation", "softplus"), ("layers", 7)])
+def test_bad_settings_list_the_choices(setting, value):
+    with pytest.raises(ValueError, match="must be one of"):
+        Playground(**{setting: value})

@@ -1,14 +1,15 @@
 r"""The playground of notebook 02: train a multilayer perceptron live on 2-D data.
 
-Controls: data set, noise, test fraction, hidden layers (0-6), neurons per
-layer (1-16), activation, learning rate eta, batch size; Play/Pause, Step
-(one epoch), Reset. The figure shows the decision regions with training
-(filled) and test (hollow) points, the network with its weights and each
-node's output map, and the training and test loss per epoch.
+Controls: data set, noise, test fraction, hidden layers (depth 0-6), neurons
+per layer (width 1-16), activation, learning rate eta, batch size, speed
+(epochs per frame); Play/Pause, Step (one epoch), Reset (epoch 0, same start),
+New start (epoch 0, new initial weights). The figure shows the decision
+regions with training (filled) and test (hollow) points, the network with its
+weights and each node's output map, and the training and test loss per epoch.
 
-Changing the data or the network starts again from new weights; changing eta
-or the batch size continues from the current weights. Either way a short
-burst of training runs at once, so every change shows its effect.
+Changing the data or the network starts again from the same initial weights;
+changing eta, the batch size or the speed continues from the current weights.
+Either way ``speed`` epochs run at once, so every change shows its effect.
 """
 
 from __future__ import annotations
@@ -30,40 +31,67 @@ __all__ = ["Playground", "playground"]
 DATA = ("xor", "circles", "moons", "spirals", "gaussian")
 ACTIVATION_CHOICES = ("tanh", "sigmoid", "relu", "leaky_relu", "elu", "linear")
 BATCH_SIZES = (1, 2, 5, 10, 25, 50, "all")
+SPEEDS = (1, 2, 5, 10, 25, 50)  # epochs per frame
 N_POINTS = 200
 REGION_RESOLUTION = 70
 MAP_RESOLUTION = 16
-FRAME_BUDGET_S = 0.03  # training time per frame while playing
-CHANGE_BUDGET_S = 0.015  # training right after a control changes
-MAX_EPOCHS_PER_FRAME = 50
+FRAME_CAP_S = 0.05  # a frame stops training early after this long, to keep playing smooth
 STRUCTURE = ("dataset", "noise", "test_fraction", "layers", "width", "activation")
+
+
+def _choice(name: str, value, options) -> None:
+    if value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, options))}; got {value!r}")
 
 
 class Playground:
     r"""State and drawing of the playground; ``Playground().panel`` is the widget to display.
 
-    Every random choice comes from generators seeded with ``seed``: the same
-    settings give the same data, the same initial weights and the same training.
+    Parameters
+    ----------
+    dataset : one of DATA ("xor", "circles", "moons", "spirals", "gaussian")
+    noise : float in [0, 0.5], standard deviation of the points' jitter
+    test_fraction : float in [0.1, 0.9], share of the 200 points held out
+    layers : int 0-6, hidden layers (depth); width : int 1-16, neurons per hidden layer
+    activation : one of ACTIVATION_CHOICES
+    eta : float in [0.001, 10], learning rate
+    batch_size : one of BATCH_SIZES (1 = pure SGD, "all" = full batch)
+    speed : one of SPEEDS, epochs trained per frame while playing
+    seed : int; data, split, initial weights and sample order come from generators
+        seeded with it, so the same settings give the same training
+
+    Attributes
+    ----------
+    panel : LivePanel, the widget to display; model : MLP; trainer : Trainer
     """
 
     def __init__(self, *, dataset: str = "xor", noise: float = 0.1, test_fraction: float = 0.5,
                  layers: int = 2, width: int = 4, activation: str = "tanh", eta: float = 0.3,
-                 batch_size=10, seed: int = 0):
-        self.seed = seed
+                 batch_size=10, speed: int = 5, seed: int = 0):
+        _choice("dataset", dataset, DATA)
+        _choice("activation", activation, ACTIVATION_CHOICES)
+        _choice("batch_size", batch_size, BATCH_SIZES)
+        _choice("speed", speed, SPEEDS)
+        _choice("layers", layers, range(7))
+        _choice("width", width, range(1, 17))
+        self.seed, self.start = seed, 0
         self.key = None
         self.action = "change"
-        self.live = LiveFigure(ncols=3, figsize=(12.5, 4.3),
+        self.live = LiveFigure(ncols=3, figsize=(12.5, 4.4), dpi=85,
                                gridspec_kw={"width_ratios": [1.0, 1.25, 0.95]})
         self.ax_data, self.ax_net, self.ax_loss = self.live.axes
         self.regions = plotting.plot_decision_regions(
             lambda p: np.full(len(p), 0.5), (-1, 1), (-1, 1), self.ax_data,
             resolution=REGION_RESOLUTION)
+        self.live.figure.colorbar(self.regions, ax=self.ax_data, shrink=0.8, pad=0.02,
+                                  label="$P_1$ (network's probability of class 1)")
+        self.ax_data.set_title("decision regions: $P_1$ over the plane")
         empty = np.zeros((0, 2)), np.zeros(0)
         self.train_dots = plotting.plot_data(*empty, self.ax_data, size=22, label_prefix="train")
         self.test_dots = plotting.plot_data(*empty, self.ax_data, size=22, hollow=True,
                                             label_prefix="test")
         self.ax_data.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4,
-                            fontsize=8, handletextpad=0.2, columnspacing=0.8)
+                            fontsize=9, handletextpad=0.2, columnspacing=0.8)
         (self.train_line,) = self.ax_loss.plot([], [], color=plotting.COLORS["errors"],
                                                linewidth=2, label="training loss")
         (self.test_line,) = self.ax_loss.plot([], [], color=plotting.COLORS["test"],
@@ -71,33 +99,41 @@ class Playground:
         self.ax_loss.set(xlabel="epoch", ylabel="loss $\\mathcal{L}$ (cross-entropy)",
                          title="loss per epoch")
         self.ax_loss.grid(True, alpha=0.3)
-        self.ax_loss.legend(loc="upper right", fontsize=9)
+        self.loss_legend = self.ax_loss.legend(loc="upper right", fontsize=9)
         self.drawing = NetworkDrawing(self.ax_net, [2, 1])
+        # everything that changes while playing is redrawn over a saved background
         self.live.animate(self.regions, *self.ax_data.spines.values(), *self.train_dots,
                           *self.test_dots, *self.drawing.artists, self.train_line,
-                          self.test_line)
-        self.loss_xmax = None
+                          self.test_line, self.loss_legend)
+        self.loss_view = None
         controls = {
             "dataset": dropdown("data", DATA, dataset),
             "noise": slider("noise", 0.0, 0.5, 0.05, noise, heavy=True),
             "test_fraction": slider("test fraction", 0.1, 0.9, 0.1, test_fraction, heavy=True),
-            "layers": slider("hidden layers", 0, 6, 1, layers, heavy=True),
-            "width": slider("neurons per layer", 1, 16, 1, width, heavy=True),
+            "layers": slider("hidden layers (depth)", 0, 6, 1, layers, heavy=True),
+            "width": slider("neurons per layer (width)", 1, 16, 1, width, heavy=True),
             "activation": dropdown("activation", ACTIVATION_CHOICES, activation),
             "eta": slider("learning rate η", -3, 1, 0.1, eta, heavy=True, log=True),
             "batch_size": widgets.SelectionSlider(
                 options=BATCH_SIZES, value=batch_size, description="batch size",
+                style={"description_width": "initial"}, continuous_update=False),
+            "speed": widgets.SelectionSlider(
+                options=SPEEDS, value=speed, description="epochs per frame",
                 style={"description_width": "initial"}, continuous_update=False),
         }
         self.play = widgets.ToggleButton(value=False, description="Play", icon="play",
                                          tooltip="train continuously (Pause stops)")
         self.play.add_class("course-play")
         step = widgets.Button(description="Step", icon="step-forward", tooltip="one epoch")
-        reset = widgets.Button(description="Reset", icon="undo", tooltip="new start, epoch 0")
+        reset = widgets.Button(description="Reset", icon="undo",
+                               tooltip="back to epoch 0, same initial weights")
+        new = widgets.Button(description="New start", icon="random",
+                             tooltip="back to epoch 0 with new initial weights")
         self.play.observe(self._on_play, names="value")
         step.on_click(lambda _: self._act("step"))
         reset.on_click(lambda _: self._act("reset"))
-        buttons = widgets.HBox([self.play, step, reset])
+        new.on_click(lambda _: self._act("new"))
+        buttons = widgets.HBox([self.play, step, reset, new])
         self.panel = LivePanel(controls, self._update, self.live, extra=[buttons],
                                title="Neural network playground")
         self.panel.playground = self
@@ -110,12 +146,15 @@ class Playground:
         X_train, y_train, X_test, y_test = datasets.train_test_split(
             X, y, v["test_fraction"], np.random.default_rng(self.seed + 1))
         self.data = (X_train, y_train, X_test, y_test)
+        start = self.seed + 2 + 1000 * self.start
         self.model = MLP(2, [v["width"]] * v["layers"], 1, activation=v["activation"],
-                         output="binary", rng=np.random.default_rng(self.seed + 2))
+                         output="binary", rng=np.random.default_rng(start))
         self.trainer = Trainer(self.model, X_train, y_train, eta=v["eta"],
                                batch_size=self._batch(v["batch_size"]),
-                               rng=np.random.default_rng(self.seed + 3),
+                               rng=np.random.default_rng(start + 1),
                                X_test=X_test, y_test=y_test)
+        self.initial_loss = self.model.loss(X_train, y_train)
+        self.warned = False
         # limits in steps of 0.5: most changes of data or noise keep them, and the figure
         # then needs no full redraw
         limit = max(1.5, np.ceil((np.quantile(np.abs(X), 0.99) + 0.15) * 2) / 2)
@@ -137,14 +176,14 @@ class Playground:
         self.action = action
         self.panel.redraw()
 
-    def train_frame(self, budget_s: float = FRAME_BUDGET_S) -> int:
-        r"""Train for about ``budget_s`` seconds (at least one epoch); return epochs run."""
-        start, epochs = time.perf_counter(), 0
-        while epochs < MAX_EPOCHS_PER_FRAME and self.trainer.run_epoch():
-            epochs += 1
-            if time.perf_counter() - start > budget_s:
+    def train_epochs(self, epochs: int) -> int:
+        r"""Train up to ``epochs`` epochs, stopping early after FRAME_CAP_S; return epochs run."""
+        start, done = time.perf_counter(), 0
+        while done < epochs and self.trainer.run_epoch():
+            done += 1
+            if time.perf_counter() - start > FRAME_CAP_S:
                 break
-        return epochs
+        return done
 
     def _on_play(self, change) -> None:
         self.play.description, self.play.icon = ("Pause", "pause") if change.new else ("Play",
@@ -154,31 +193,32 @@ class Playground:
 
     async def _play_loop(self) -> None:
         while self.play.value:
-            self._act("frame")
+            self.frame()
             if self.trainer.stopped:
                 self.play.value = False
             await asyncio.sleep(0.001)  # let the kernel handle the controls' messages
 
     def frame(self) -> None:
-        r"""One frame of playing: train for a moment and redraw (what Play repeats)."""
+        r"""One frame of playing: train ``speed`` epochs and redraw (what Play repeats)."""
         self._act("frame")
 
     # --- drawing ------------------------------------------------------------------------------
-    def _update(self, **v) -> str:
+    def _update(self, **v):
         key = tuple(v[name] for name in STRUCTURE)
         action, self.action = self.action, "change"
-        if key != self.key or action == "reset":
+        if action == "new":
+            self.start += 1
+        if key != self.key or action in ("reset", "new"):
             self.key = key
             self._rebuild(v)
-            if action != "reset":
-                self.train_frame(CHANGE_BUDGET_S)
+            if action == "change":
+                self.train_epochs(v["speed"])
         else:
+            if v["eta"] != self.trainer.eta:
+                self.warned = False
             self.trainer.eta = v["eta"]
             self.trainer.batch_size = self._batch(v["batch_size"])
-            if action == "step":
-                self.trainer.run_epoch()
-            else:
-                self.train_frame(FRAME_BUDGET_S if action == "frame" else CHANGE_BUDGET_S)
+            self.train_epochs(1 if action == "step" else v["speed"])
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged network draws too
             self._draw()
         return self._status(v)
@@ -198,14 +238,18 @@ class Playground:
         epochs = np.arange(1, history.epochs + 1)
         self.train_line.set_data(epochs, history.train_loss)
         self.test_line.set_data(epochs, history.test_loss)
+        # the axes grow in steps (epochs doubling from 50, loss by halves) so that full
+        # redraws stay rare, and never hide a rising loss
         xmax = 50 * 2 ** int(np.ceil(np.log2(max(history.epochs, 50) / 50)))
-        if xmax != self.loss_xmax:  # the axis doubles when full: few full redraws
-            self.loss_xmax = xmax
-            top = max(history.train_loss[:1] + history.test_loss[:1] + [0.8])
-            self.ax_loss.set(xlim=(0, xmax), ylim=(0, min(top * 1.1, 5.0)))
+        highest = max([self.initial_loss, *history.train_loss, *history.test_loss])
+        highest = min(highest, 1e3) if np.isfinite(highest) else 1e3
+        ymax = 0.5 * np.ceil(highest * 1.1 / 0.5)
+        if (xmax, ymax) != self.loss_view:
+            self.loss_view = (xmax, ymax)
+            self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
             self.live.invalidate()
 
-    def _status(self, v) -> str:
+    def _status(self, v):
         h = self.trainer.history
         if h.message:
             self.play.value = False
@@ -215,12 +259,17 @@ class Playground:
         text = (f"epoch {h.epochs} · training loss {h.train_loss[-1]:.3f} · test loss "
                 f"{h.test_loss[-1]:.3f} · training accuracy {h.train_accuracy[-1]:.0%} · "
                 f"test accuracy {h.test_accuracy[-1]:.0%}")
-        if h.epochs >= 5 and h.train_loss[-1] > 1.5 * h.train_loss[0]:
-            return (f"{text}<br>The loss has grown well above where it started: the learning "
-                    "rate is too large.", "warning")
+        if v["layers"] == 0:
+            text += " · no hidden layer: width and activation play no part"
+        # a loss well above where it started (before any training) means eta is too large;
+        # once said, it stays said until the network or eta changes
+        self.warned = self.warned or (h.epochs >= 3 and h.train_loss[-1] > 1.5 * self.initial_loss)
+        if self.warned:
+            return (f"{text} · the loss rose well above its starting value "
+                    f"{self.initial_loss:.2f}: the learning rate is too large", "warning")
         return text
 
 
 def playground(**settings) -> LivePanel:
-    r"""Build the playground panel (see :class:`Playground` for the settings)."""
+    r"""Build the playground panel; the settings are those of :class:`Playground`."""
     return Playground(**settings).panel
