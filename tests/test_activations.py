@@ -33,22 +33,12 @@ def test_derivative_matches_centred_differences(name):
     assert relative_error(f_prime(NET), numerical_derivative(f, NET)) < 1e-7
 
 
-@pytest.mark.parametrize("alpha", [0.01, 0.3])
-def test_leaky_relu_derivative_with_other_slopes(alpha):
-    def f(net):
-        return activations.leaky_relu(net, alpha)
-
-    analytic = activations.leaky_relu_prime(NET, alpha)
-    assert relative_error(analytic, numerical_derivative(f, NET)) < 1e-7
-
-
-@pytest.mark.parametrize("alpha", [0.5, 2.0])
-def test_elu_derivative_with_other_alphas(alpha):
-    def f(net):
-        return activations.elu(net, alpha)
-
-    analytic = activations.elu_prime(NET, alpha)
-    assert relative_error(analytic, numerical_derivative(f, NET)) < 1e-7
+@pytest.mark.parametrize(("name", "alpha"), [("leaky_relu", 0.01), ("leaky_relu", 0.3),
+                                             ("elu", 0.5), ("elu", 2.0)])
+def test_derivative_with_other_alphas(name, alpha):
+    f, f_prime = get_activation(name)
+    numeric = numerical_derivative(lambda net: f(net, alpha), NET)
+    assert relative_error(f_prime(NET, alpha), numeric) < 1e-7
 
 
 @pytest.mark.parametrize(
