@@ -1,0 +1,145 @@
+r"""Optimisers and learning-rate schedules, as small pure functions with explicit state.
+
+Lecture, "Minimising the error" to "Learning rate and rate decay".
+
+    gradient descent / SGD   w <- w - eta dL/dw
+    momentum (heavy ball)    v <- mu v - eta dL/dw;   w <- w + v
+    Nesterov momentum        v <- mu v - eta dL/dw;   w <- w + mu v - eta dL/dw
+                             (the look-ahead gradient dL/dw(w + mu v) rewritten so
+                             that the gradient at the current w is enough)
+    step decay               eta_t = eta_0 * drop ** floor(t / every)
+    exponential decay        eta_t = eta_0 * exp(-k t)
+    1/t decay                eta_t = eta_0 / (1 + k t)
+
+``mu`` is the momentum coefficient (often called beta), in [0, 1); ``v`` the velocity.
+The classes at the end wrap the same steps for every parameter of a network,
+so that ``training.Trainer(update=Momentum(eta, mu))`` trains with them.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._validate import check_count, check_nonnegative, check_positive
+
+__all__ = [
+    "SGD",
+    "Momentum",
+    "Nesterov",
+    "check_momentum",
+    "exponential_decay",
+    "gd_step",
+    "inverse_time_decay",
+    "momentum_step",
+    "nesterov_step",
+    "step_decay",
+]
+
+
+def check_momentum(mu) -> float:
+    r"""Return mu if it is a number in [0, 1), else raise ValueError with the allowed range."""
+    if isinstance(mu, bool) or not isinstance(mu, numbers.Real):
+        raise TypeError(f"mu (momentum) must be a number in [0, 1); got {type(mu).__name__}")
+    if not 0 <= mu < 1:
+        raise ValueError(f"mu (momentum) must be in [0, 1): 0 is plain gradient descent, values "
+                         f"near 1 keep more of the velocity; got {mu}")
+    return float(mu)
+
+
+def gd_step(w, dw, eta: float):
+    r"""Gradient descent: w_new = w - eta * dL/dw. Returns the new w (w is not changed)."""
+    eta = check_positive(eta, "eta (learning rate)")
+    return np.asarray(w) - eta * np.asarray(dw)
+
+
+def momentum_step(w, dw, v, eta: float, mu: float):
+    r"""Heavy-ball momentum: v_new = mu v - eta dL/dw, w_new = w + v_new. Returns (w_new, v_new)."""
+    eta = check_positive(eta, "eta (learning rate)")
+    mu = check_momentum(mu)
+    v_new = mu * np.asarray(v) - eta * np.asarray(dw)
+    return np.asarray(w) + v_new, v_new
+
+
+def nesterov_step(w, dw, v, eta: float, mu: float):
+    r"""Nesterov momentum: v_new = mu v - eta dL/dw, w_new = w + mu v_new - eta dL/dw.
+
+    Returns (w_new, v_new). Equivalent to evaluating the gradient at the
+    look-ahead point w + mu v, written for a gradient at the current w.
+    """
+    eta = check_positive(eta, "eta (learning rate)")
+    mu = check_momentum(mu)
+    dw = np.asarray(dw)
+    v_new = mu * np.asarray(v) - eta * dw
+    return np.asarray(w) + mu * v_new - eta * dw, v_new
+
+
+def step_decay(eta_0: float, t: int, drop: float = 0.5, every: int = 10) -> float:
+    r"""eta_t = eta_0 * drop ** floor(t / every): times ``drop`` every ``every`` steps."""
+    check_positive(eta_0, "eta_0")
+    check_count(every, "every")
+    if not 0 < drop <= 1:
+        raise ValueError(f"drop must be in (0, 1]; got {drop}")
+    return eta_0 * drop ** (check_count(t, "t", minimum=0) // every)
+
+
+def exponential_decay(eta_0: float, t: int, k: float = 0.05) -> float:
+    r"""eta_t = eta_0 * exp(-k t)."""
+    check_positive(eta_0, "eta_0")
+    return eta_0 * float(np.exp(-check_nonnegative(k, "k") * check_count(t, "t", minimum=0)))
+
+
+def inverse_time_decay(eta_0: float, t: int, k: float = 0.05) -> float:
+    r"""eta_t = eta_0 / (1 + k t)."""
+    check_positive(eta_0, "eta_0")
+    return eta_0 / (1.0 + check_nonnegative(k, "k") * check_count(t, "t", minimum=0))
+
+
+class SGD:
+    r"""Plain (stochastic) gradient descent on every parameter, in place, with an optional schedule.
+
+    ``schedule(eta_0, t) -> eta_t`` with t the number of updates so far (e.g.
+    ``lambda eta, t: inverse_time_decay(eta, t, 0.01)``).
+    """
+
+    def __init__(self, eta: float, schedule=None):
+        self.eta_0 = check_positive(eta, "eta (learning rate)")
+        self.schedule = schedule
+        self.t = 0
+
+    @property
+    def eta(self) -> float:
+        r"""The learning rate of the next update."""
+        return self.schedule(self.eta_0, self.t) if self.schedule else self.eta_0
+
+    def __call__(self, params: dict, grads: dict) -> None:
+        eta = self.eta
+        for name, w in params.items():
+            w -= eta * grads[name]
+        self.t += 1
+
+
+class Momentum(SGD):
+    r"""Heavy-ball momentum on every parameter, in place; the velocities are kept in ``v``."""
+
+    step = staticmethod(momentum_step)
+
+    def __init__(self, eta: float, mu: float = 0.9, schedule=None):
+        super().__init__(eta, schedule)
+        self.mu = check_momentum(mu)
+        self.v: dict[str, np.ndarray] = {}
+
+    def __call__(self, params: dict, grads: dict) -> None:
+        eta = self.eta
+        for name, w in params.items():
+            v = self.v.get(name, np.zeros_like(w))
+            w_new, self.v[name] = self.step(w, grads[name], v, eta, self.mu)
+            w[...] = w_new
+        self.t += 1
+
+
+class Nesterov(Momentum):
+    r"""Nesterov momentum on every parameter, in place."""
+
+    step = staticmethod(nesterov_step)
