@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import activations, losses
+from . import activations, losses, regularization
 from ._validate import check_count, check_rng
 
 __all__ = ["MLP", "DenseCache", "dense_backward", "dense_forward"]
@@ -83,10 +83,11 @@ def dense_backward(dnet, cache: DenseCache):
 
 @dataclass(frozen=True)
 class LayerCache:
-    r"""A hidden layer's dense cache and its net input (for f'(net_j))."""
+    r"""A layer's dense cache, its net input (for f'(net_j)) and its dropout cache."""
 
     dense: DenseCache
     net: np.ndarray
+    drop: regularization.DropoutCache | None = None
 
 
 class MLP:
@@ -100,8 +101,11 @@ class MLP:
     activation : name in ``activations.ACTIVATIONS``, used by every hidden layer
     output : "regression" (linear + squared error), "binary" (sigmoid + binary
         cross-entropy) or "multiclass" (softmax + cross-entropy)
-    rng : numpy.random.Generator, draws the initial weights
+    rng : numpy.random.Generator, draws the initial weights (and later the dropout masks)
     dtype : numpy.float64 (default) or numpy.float32
+    l2 : lambda >= 0, L2 weight decay: the training objective adds lambda/2 sum ||W||^2
+    dropout : rate p in [0, 1) of inverted dropout on every hidden layer's outputs,
+        active only in training (``training=True``)
 
     Attributes
     ----------
@@ -110,8 +114,11 @@ class MLP:
     """
 
     def __init__(self, n_in: int, hidden=(), n_out: int = 1, *, activation: str = "tanh",
-                 output: str = "binary", rng: np.random.Generator, dtype=np.float64):
-        check_rng(rng)
+                 output: str = "binary", rng: np.random.Generator, dtype=np.float64,
+                 l2: float = 0.0, dropout: float = 0.0):
+        self.rng = check_rng(rng)
+        self.l2 = regularization.check_nonnegative(l2, "l2 (lambda, the weight decay)")
+        self.dropout = regularization.check_rate(dropout)
         if isinstance(hidden, int | np.integer):
             raise TypeError(f"hidden is a list of widths, one per hidden layer, e.g. [{hidden}]; "
                             f"got the number {hidden}")
@@ -189,18 +196,23 @@ class MLP:
                              f"{np.unique(y[bad])[:6]}")
         return y.astype(np.int64)
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X, *, training: bool = False, masks=None) -> np.ndarray:
         r"""Feed forward; return the output layer's net input (keeps caches for backward).
 
-        o_0 = X;  for each hidden layer l: net_l = o_{l-1} W_l + b_l,  o_l = f(net_l);
+        o_0 = X;  for each hidden layer l: net_l = o_{l-1} W_l + b_l,  o_l = f(net_l)
+        (times the dropout mask m_l / (1 - p) when training with dropout);
         then net_out = o_{L-1} W_L + b_L.
+
+        ``masks``: optional fixed 0/1 dropout masks, one per hidden layer (for tests).
         """
         o = self.check_X(X)
         self._caches = []
         for l in range(1, self.n_layers):
             net, dense = dense_forward(o, self.params[f"W{l}"], self.params[f"b{l}"])
-            self._caches.append(LayerCache(dense, net))
-            o = self.f(net)
+            o, drop = regularization.dropout_forward(
+                self.f(net), self.dropout, self.rng, training=training,
+                mask=None if masks is None else masks[l - 1])
+            self._caches.append(LayerCache(dense, net, drop))
         net_out, dense = dense_forward(o, self.params[f"W{self.n_layers}"],
                                        self.params[f"b{self.n_layers}"])
         self._caches.append(LayerCache(dense, net_out))
@@ -233,7 +245,7 @@ class MLP:
         return [self.f(c.net) for c in self._caches[:-1]]
 
     def loss(self, X, y) -> float:
-        r"""The loss L of the network's output on (X, y)."""
+        r"""The data loss L of the network's output on (X, y), no dropout, no penalty."""
         return self._loss(self.forward(X), y)[0]
 
     def _loss(self, net_out, y):
@@ -257,13 +269,26 @@ class MLP:
             do_prev, dW, db = dense_backward(delta, self._caches[l - 1].dense)
             self.grads[f"W{l}"], self.grads[f"b{l}"] = dW, db
             if l > 1:
-                delta = do_prev * self.f_prime(self._caches[l - 2].net)
+                below = self._caches[l - 2]
+                do = regularization.dropout_backward(do_prev, below.drop)
+                delta = do * self.f_prime(below.net)
         return self.grads
 
-    def loss_and_gradients(self, X, y) -> tuple[float, dict[str, np.ndarray]]:
-        r"""Forward, loss, output delta (y_hat - y)/N, backward. Returns (L, grads)."""
-        L, delta_out = self._loss(self.forward(X), y)
-        return L, self.backward(delta_out)
+    def loss_and_gradients(self, X, y, *, training: bool = False,
+                           masks=None) -> tuple[float, dict[str, np.ndarray]]:
+        r"""Forward, loss, output delta (y_hat - y)/N, backward. Returns (L, grads).
+
+        With weight decay the objective is L + lambda/2 sum ||W||^2 and each dW
+        gains lambda W. ``training=True`` applies dropout (masks drawn from the
+        model's rng unless ``masks`` fixes them).
+        """
+        L, delta_out = self._loss(self.forward(X, training=training, masks=masks), y)
+        grads = self.backward(delta_out)
+        if self.l2:
+            L += regularization.l2_penalty(self.params, self.l2)
+            for name, extra in regularization.l2_gradient(self.params, self.l2).items():
+                grads[name] = grads[name] + extra
+        return L, grads
 
     def accuracy(self, X, y) -> float | None:
         r"""Fraction of correctly classified samples (None for regression)."""

@@ -35,6 +35,8 @@ class History:
     train_accuracy: list[float] = field(default_factory=list)
     test_accuracy: list[float] = field(default_factory=list)
     message: str | None = None
+    best_epoch: int | None = None  # epoch of the lowest test loss, with early stopping
+    stopped_early_at: int | None = None
 
     @property
     def epochs(self) -> int:
@@ -54,12 +56,16 @@ class Trainer:
     rng : numpy.random.Generator, shuffles the samples every epoch
     X_test, y_test : optional held-out data, evaluated after every epoch
     update : optional callable(params, grads) replacing the plain step
-        w <- w - eta dL/dw (for momentum and other optimisers)
+        w <- w - eta dL/dw (for momentum and other optimisers, see ``optim``)
+    patience : optional int >= 1, early stopping: stop when the test (validation)
+        loss has not improved for ``patience`` epochs, and restore the weights of
+        the best epoch (needs X_test, y_test)
     """
 
     def __init__(self, model, X, y, *, eta: float, rng: np.random.Generator,
                  batch_size: int | None = None, X_test=None, y_test=None,
-                 update: Callable[[dict, dict], None] | None = None):
+                 update: Callable[[dict, dict], None] | None = None,
+                 patience: int | None = None):
         self.model = model
         self.X = model.check_X(X)
         self.y = model.check_y(y, self.X.shape[0])
@@ -77,11 +83,18 @@ class Trainer:
         self.X_test = None if X_test is None else model.check_X(X_test)
         self.y_test = None if y_test is None else model.check_y(y_test, self.X_test.shape[0])
         self.update = update or (lambda params, grads: sgd_step(params, grads, self.eta))
+        if patience is not None:
+            patience = check_count(patience, "patience")
+            if self.X_test is None:
+                raise ValueError("early stopping (patience) watches the validation loss: "
+                                 "give X_test and y_test")
+        self.patience = patience
+        self.best = None  # (test loss, epoch, weights)
         self.history = History()
 
     @property
     def stopped(self) -> bool:
-        r"""True once training diverged."""
+        r"""True once training diverged or stopped early."""
         return self.history.message is not None
 
     def run_epoch(self) -> bool:
@@ -93,7 +106,8 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, self.n, self.batch_size):
                 batch = order[start:start + self.batch_size]
-                loss, grads = self.model.loss_and_gradients(self.X[batch], self.y[batch])
+                loss, grads = self.model.loss_and_gradients(self.X[batch], self.y[batch],
+                                                            training=True)
                 if not np.isfinite(loss) or not all(np.all(np.isfinite(g))
                                                     for g in grads.values()):
                     return self._diverged(epoch)
@@ -107,6 +121,22 @@ class Trainer:
             if self.X_test is not None:
                 h.test_loss.append(self.model.loss(self.X_test, self.y_test))
                 h.test_accuracy.append(self.model.accuracy(self.X_test, self.y_test))
+        if self.patience is not None:
+            return self._early_stopping(epoch)
+        return True
+
+    def _early_stopping(self, epoch: int) -> bool:
+        h = self.history
+        if self.best is None or h.test_loss[-1] < self.best[0]:
+            self.best = (h.test_loss[-1], epoch, self.model.copy_params())
+            h.best_epoch = epoch
+        elif epoch - self.best[1] >= self.patience:
+            self.model.set_params(self.best[2])
+            h.stopped_early_at = epoch
+            h.message = (f"early stopping at epoch {epoch}: the validation loss has not "
+                         f"improved for {self.patience} epochs; the weights of epoch "
+                         f"{self.best[1]} are restored")
+            return False
         return True
 
     def _diverged(self, epoch: int) -> bool:
@@ -126,8 +156,8 @@ class Trainer:
 
 def train(model, X, y, *, epochs: int, eta: float, rng: np.random.Generator,
           batch_size: int | None = None, X_test=None, y_test=None, update=None,
-          callback=None) -> History:
+          patience: int | None = None, callback=None) -> History:
     r"""Train ``model`` for ``epochs`` epochs of mini-batch gradient descent (see Trainer)."""
     trainer = Trainer(model, X, y, eta=eta, rng=rng, batch_size=batch_size, X_test=X_test,
-                      y_test=y_test, update=update)
+                      y_test=y_test, update=update, patience=patience)
     return trainer.run(epochs, callback)

@@ -93,9 +93,9 @@ def test_each_epoch_visits_every_sample_once(monkeypatch, batch_size, sizes):
     batches = []
     original = model.loss_and_gradients
 
-    def counting(X_batch, y_batch):
+    def counting(X_batch, y_batch, **kwargs):
         batches.append(X_batch.copy())
-        return original(X_batch, y_batch)
+        return original(X_batch, y_batch, **kwargs)
 
     monkeypatch.setattr(model, "loss_and_gradients", counting)
     train(model, X, y, epochs=3, eta=0.1, batch_size=batch_size, rng=rng(1))
