@@ -27,7 +27,9 @@ from ._validate import check_count, check_nonnegative, check_positive
 __all__ = [
     "SGD",
     "Momentum",
+    "METHODS",
     "Nesterov",
+    "SCHEDULES",
     "check_momentum",
     "exponential_decay",
     "gd_step",
@@ -35,6 +37,7 @@ __all__ = [
     "momentum_step",
     "nesterov_step",
     "step_decay",
+    "trajectory",
 ]
 
 
@@ -143,3 +146,50 @@ class Nesterov(Momentum):
     r"""Nesterov momentum on every parameter, in place."""
 
     step = staticmethod(nesterov_step)
+
+
+SCHEDULES = {
+    "constant": lambda eta_0, t: eta_0,
+    "step decay": lambda eta_0, t: step_decay(eta_0, t, drop=0.5, every=25),
+    "exponential decay": lambda eta_0, t: exponential_decay(eta_0, t, k=0.02),
+    "1/t decay": lambda eta_0, t: inverse_time_decay(eta_0, t, k=0.05),
+}
+METHODS = {"gradient descent": "gd", "momentum": "momentum", "Nesterov": "nesterov"}
+
+
+def trajectory(grad, w0, *, method: str = "gd", eta: float, mu: float = 0.0, steps: int = 100,
+               schedule=None, blow_up: float = 1e6) -> np.ndarray:
+    r"""The points w_0, w_1, ..., w_steps an optimiser visits, following ``grad``.
+
+    Parameters
+    ----------
+    grad : callable w -> dL/dw (possibly noisy, see ``surfaces.noisy_gradient``)
+    w0 : start point, shape (D,)
+    method : "gd", "momentum" or "nesterov"
+    eta, mu : learning rate and momentum coefficient
+    schedule : optional callable (eta_0, t) -> eta_t
+    blow_up : the path stops early once |w| exceeds this (divergence)
+
+    Returns
+    -------
+    path : array, shape (k + 1, D) with k <= steps (shorter when it diverged)
+    """
+    if method not in ("gd", "momentum", "nesterov"):
+        raise ValueError(f"method must be 'gd', 'momentum' or 'nesterov'; got {method!r}")
+    w = np.array(w0, dtype=float)
+    v = np.zeros_like(w)
+    path = [w.copy()]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(check_count(steps, "steps", minimum=0)):
+            eta_t = schedule(eta, t) if schedule else eta
+            dw = grad(w)
+            if method == "gd":
+                w = gd_step(w, dw, eta_t)
+            elif method == "momentum":
+                w, v = momentum_step(w, dw, v, eta_t, mu)
+            else:
+                w, v = nesterov_step(w, dw, v, eta_t, mu)
+            if not np.all(np.isfinite(w)) or np.abs(w).max() > blow_up:
+                break
+            path.append(w.copy())
+    return np.array(path)

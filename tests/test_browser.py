@@ -43,7 +43,9 @@ SETTINGS = {
 
 # Sliders that must change the plot, besides the first slider of every panel.
 MUST_CHANGE = {
-    "02_mlp_backpropagation": ("learning rate η", "hidden layers", "neurons per layer", "noise"),
+    "02_mlp_backpropagation": ("learning rate η", "hidden layers (depth)",
+                               "neurons per layer (width)", "noise"),
+    "03_optimization_overfitting": ("learning rate η", "momentum μ", "dropout rate", "L2 λ"),
 }
 
 

@@ -13,9 +13,11 @@ from course_lib.explorers.neurons import (
     perceptron_explorer,
     threshold_unit_explorer,
 )
+from course_lib.explorers.optimization import overfitting_lab, trajectory_lab
 from course_lib.widgets import LiveFigure, LivePanel, slider
 
-EXPLORERS = [activation_explorer, threshold_unit_explorer, perceptron_explorer]
+EXPLORERS = [activation_explorer, threshold_unit_explorer, perceptron_explorer, trajectory_lab,
+             overfitting_lab]
 
 
 def png(panel):
