@@ -25,6 +25,7 @@ __all__ = [
     "plot_decision_regions",
     "plot_errors",
     "plot_linear_boundary",
+    "plot_surface_contours",
     "update_decision_regions",
     "update_linear_boundary",
     "update_data",
@@ -209,3 +210,18 @@ def set_region_limits(image, xlim, ylim) -> None:
     image.set_extent((*xlim, *ylim))
     image.axes.set_xlim(xlim)
     image.axes.set_ylim(ylim)
+
+
+def plot_surface_contours(surface, ax=None, levels: int = 25):
+    r"""Filled contours of log(1 + L - min L) over the surface's view (darker is lower)."""
+    ax = _axes(ax)
+    xs, ys = np.linspace(*surface.xlim, 160), np.linspace(*surface.ylim, 160)
+    gx, gy = np.meshgrid(xs, ys)
+    height = surface.loss(np.stack([gx, gy], axis=-1))
+    height = np.log1p(height - height.min())
+    filled = ax.contourf(gx, gy, height, levels=levels, cmap="Greys_r", alpha=0.6)
+    lines = ax.contour(gx, gy, height, levels=levels // 2, colors="white", linewidths=0.5)
+    ax.plot(*surface.minimum, "*", color="#E69F00", markersize=16, markeredgecolor="black")
+    ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="$w_1$", ylabel="$w_2$",
+           title=surface.name)
+    return filled, lines

@@ -36,26 +36,20 @@ def trajectory_lab(surface: str = "ill-conditioned quadratic", eta: float = 0.02
         ends.append(end)
         curves.append(curve)
     (start_dot,) = ax_map.plot([], [], "s", color="#CC79A7", markersize=9, label="start")
-    (target,) = ax_map.plot([], [], "*", color="#E69F00", markersize=16,
-                            markeredgecolor="black", label="global minimum")
+    ax_map.plot([], [], "*", color="#E69F00", markersize=16, markeredgecolor="black",
+                label="global minimum")  # legend entry for the star of each surface
     ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=9)
     ax_loss.set(yscale="log", xlabel="step $t$", ylabel="$L(w_t) - L(w^*)$",
                 title="distance in loss to the global minimum")
     ax_loss.grid(True, which="both", alpha=0.3)
-    ax_loss.legend(loc="lower left", fontsize=9)
-    live.animate(*paths, *ends, start_dot, *curves)
+    legend = ax_loss.legend(loc="lower left", fontsize=9)
+    live.animate(*paths, *ends, start_dot, *curves, legend)
 
     def draw_surface(s):
-        for artist in list(ax_map.collections):
+        for artist in [*ax_map.collections, *state.get("star", [])]:
             artist.remove()
-        xs, ys = np.linspace(*s.xlim, 160), np.linspace(*s.ylim, 160)
-        gx, gy = np.meshgrid(xs, ys)
-        L = s.loss(np.stack([gx, gy], axis=-1))
-        ax_map.contourf(gx, gy, np.log1p(L - L.min()), levels=25, cmap="Greys_r", alpha=0.6)
-        ax_map.contour(gx, gy, np.log1p(L - L.min()), levels=12, colors="white",
-                       linewidths=0.5)
-        ax_map.set(xlim=s.xlim, ylim=s.ylim, xlabel="$w_1$", ylabel="$w_2$", title=s.name)
-        target.set_data([s.minimum[0]], [s.minimum[1]])
+        plotting.plot_surface_contours(s, ax_map)
+        state["star"] = ax_map.lines[-1:]  # the minimum's star, drawn by plot_surface_contours
         live.invalidate()
 
     def update(surface, x0, y0, eta, mu, schedule, sigma, steps):
