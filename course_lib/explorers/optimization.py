@@ -122,23 +122,34 @@ def overfitting_lab(seed: int = 0) -> LivePanel:
     legend = ax_loss.legend(loc="upper right", fontsize=9)
     live.animate(*regions, *dots[0], *dots[1], train_line, val_line, best_dot, fired, legend)
 
+    cache = {}
+
+    def train_run(width, layers, epochs, dropout, l2, n_train):
+        key = (width, layers, epochs, dropout, l2, n_train)
+        if cache.get("key") != key:  # patience alone needs no new training
+            X, y = datasets.moons(n_train, np.random.default_rng(seed), noise=0.3)
+            model = MLP(2, [width] * layers, 1, activation="tanh",
+                        rng=np.random.default_rng(seed), l2=l2, dropout=dropout)
+            trainer = Trainer(model, X, y, eta=0.3, rng=np.random.default_rng(seed + 2),
+                              X_test=X_val, y_test=y_val)
+            snapshots = []
+            while len(snapshots) < epochs and trainer.run_epoch():
+                snapshots.append(model.copy_params())
+            cache.update(key=key, run=(X, y, model, trainer.history, snapshots))
+        return cache["run"]
+
     def update(width, layers, epochs, dropout, l2, n_train, patience):
-        X, y = datasets.moons(n_train, np.random.default_rng(seed), noise=0.3)
-        model = MLP(2, [width] * layers, 1, activation="tanh", rng=np.random.default_rng(seed),
-                    l2=l2, dropout=dropout)
-        trainer = Trainer(model, X, y, eta=0.3, rng=np.random.default_rng(seed + 2),
-                          X_test=X_val, y_test=y_val)
-        best, firing = (np.inf, 0, None), None
-        for epoch in range(1, epochs + 1):
-            if not trainer.run_epoch():
-                break
-            val = trainer.history.test_loss[-1]
-            if firing is None and val < best[0]:
-                best = (val, epoch, model.copy_params())
-            elif firing is None and epoch - best[1] >= patience:
+        X, y, model, h, snapshots = train_run(width, layers, epochs, dropout, l2, n_train)
+        if not snapshots:
+            raise ValueError(h.message or "no epoch was trained")
+        best, firing = (np.inf, 0, None), None  # early stopping, replayed on the record
+        for epoch, val in enumerate(h.test_loss, start=1):
+            if val < best[0]:
+                best = (val, epoch, snapshots[epoch - 1])
+            elif epoch - best[1] >= patience:
                 firing = epoch
-        h = trainer.history
-        final_params = model.copy_params()
+                break
+        final_params = snapshots[-1]
         e = np.arange(1, h.epochs + 1)
         train_line.set_data(e, h.train_loss)
         val_line.set_data(e, h.test_loss)
