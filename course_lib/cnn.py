@@ -1,0 +1,154 @@
+r"""A small convolutional network: conv -> ReLU -> max pool blocks, then a dense softmax layer.
+
+Lecture, "Anatomy of CNN": convolutional layers (trainable feature extraction),
+pooling layers, and a fully connected layer for classification; "Transfer
+learning": freeze the trained convolutional layers and train only a new head.
+
+    block l:  o_l = maxpool(relu(conv(o_{l-1}, w_l) + b_l))      (padding K // 2)
+    head:     net = flatten(o_L) @ W + b,   P = softmax(net)      cross-entropy loss
+
+Pieces come from ``conv``, ``pooling``, ``mlp.dense_*`` and ``losses``; the
+model has the interface ``training.Trainer`` expects, so the same optimisers train it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations, conv, losses, mlp, pooling
+from ._validate import check_count, check_rng
+
+__all__ = ["CNN"]
+
+
+class CNN:
+    r"""conv blocks + a dense softmax head.
+
+    Parameters
+    ----------
+    in_shape : (C, H, W) of one image
+    filters : filters per conv block, e.g. (8, 16)
+    n_classes : K
+    rng : numpy.random.Generator (He initialisation)
+    kernel : kernel size K of every conv layer (odd); pool : max-pooling window and stride
+
+    Attributes
+    ----------
+    params : "w1", "b1", ... (conv blocks), "W", "b" (head)
+    frozen : set of parameter names whose gradients are zeroed (transfer learning)
+    """
+
+    def __init__(self, in_shape, filters=(8, 16), n_classes: int = 4, *, rng, kernel: int = 3,
+                 pool: int = 2):
+        check_rng(rng)
+        c, h, w = (check_count(v, "in_shape") for v in in_shape)
+        self.in_shape, self.kernel, self.pool = (c, h, w), kernel, pool
+        self.n_classes = check_count(n_classes, "n_classes", minimum=2)
+        self.params, self.frozen = {}, set()
+        for l, f in enumerate(filters, start=1):
+            fan_in = c * kernel * kernel
+            self.params[f"w{l}"] = rng.normal(0.0, np.sqrt(2.0 / fan_in), (f, c, kernel, kernel))
+            self.params[f"b{l}"] = np.zeros(f)
+            h = conv.conv_output_size(h, pool, pool)  # padding keeps the size, pooling halves it
+            w = conv.conv_output_size(w, pool, pool)
+            c = f
+        self.n_blocks = len(filters)
+        self.feature_shape = (c, h, w)
+        n_features = c * h * w
+        self.params["W"] = rng.normal(0.0, np.sqrt(1.0 / n_features), (n_features, n_classes))
+        self.params["b"] = np.zeros(n_classes)
+        self._caches = []
+
+    def check_X(self, X) -> np.ndarray:
+        r"""X as (N, C, H, W) floats matching in_shape, or a ValueError naming the shapes."""
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 4 or X.shape[1:] != self.in_shape:
+            raise ValueError(f"X has shape {X.shape}; this network takes images of shape "
+                             f"(N, {', '.join(map(str, self.in_shape))})")
+        return X
+
+    def check_y(self, y, n: int) -> np.ndarray:
+        r"""Labels 0..K-1 of shape (n,)."""
+        y = np.asarray(y)
+        if y.shape != (n,) or not np.all(np.isin(y, np.arange(self.n_classes))):
+            raise ValueError(f"y must have shape ({n},) with labels 0..{self.n_classes - 1}; "
+                             f"got shape {y.shape}")
+        return y.astype(np.int64)
+
+    def features(self, X, keep: bool = False) -> np.ndarray:
+        r"""The conv blocks' output, flattened: (N, C_L * H_L * W_L)."""
+        o = self.check_X(X)
+        caches = []
+        for l in range(1, self.n_blocks + 1):
+            net, conv_cache = conv.conv2d_forward(o, self.params[f"w{l}"], self.params[f"b{l}"],
+                                                  1, self.kernel // 2)
+            o, pool_cache = pooling.maxpool2d_forward(activations.relu(net), self.pool, self.pool)
+            caches.append((conv_cache, net, pool_cache))
+        if keep:
+            self._caches = caches
+        return o.reshape(o.shape[0], -1)
+
+    def feature_maps(self, X) -> list[np.ndarray]:
+        r"""Every block's output (after pooling), for plotting: a list of (N, F_l, H_l, W_l)."""
+        o, maps = self.check_X(X), []
+        for l in range(1, self.n_blocks + 1):
+            net, _ = conv.conv2d_forward(o, self.params[f"w{l}"], self.params[f"b{l}"], 1,
+                                         self.kernel // 2)
+            o, _ = pooling.maxpool2d_forward(activations.relu(net), self.pool, self.pool)
+            maps.append(o)
+        return maps
+
+    def forward(self, X) -> np.ndarray:
+        r"""Class scores net (N, K); keeps the caches for backward."""
+        self._features = self.features(X, keep=True)
+        net, self._head_cache = mlp.dense_forward(self._features, self.params["W"],
+                                                  self.params["b"])
+        return net
+
+    def predict(self, X) -> np.ndarray:
+        return np.argmax(self.forward(X), axis=1)
+
+    def loss(self, X, y) -> float:
+        net = self.forward(X)
+        return losses.softmax_cross_entropy(net, self.check_y(y, net.shape[0]))[0]
+
+    def accuracy(self, X, y) -> float:
+        return float(np.mean(self.predict(X) == self.check_y(y, np.asarray(X).shape[0])))
+
+    def loss_and_gradients(self, X, y, *, training: bool = False, masks=None):
+        r"""Cross-entropy loss and the gradient of every parameter (frozen ones zero)."""
+        net = self.forward(X)
+        L, dnet = losses.softmax_cross_entropy(net, self.check_y(y, net.shape[0]))
+        grads = {}
+        dfeat, grads["W"], grads["b"] = mlp.dense_backward(dnet, self._head_cache)
+        do = dfeat.reshape(dfeat.shape[0], *self.feature_shape)
+        for l in range(self.n_blocks, 0, -1):
+            conv_cache, net_l, pool_cache = self._caches[l - 1]
+            dnet_l = pooling.maxpool2d_backward(do, pool_cache) * activations.relu_prime(net_l)
+            do, grads[f"w{l}"], grads[f"b{l}"] = conv.conv2d_backward(dnet_l, conv_cache)
+        for name in self.frozen:
+            grads[name] = np.zeros_like(grads[name])
+        return L, grads
+
+    def freeze_convolutions(self) -> None:
+        r"""Transfer learning: keep the conv blocks as they are, train only the head."""
+        self.frozen = {k for k in self.params if k[0] in "wb" and k not in ("W", "b")}
+
+    def new_head(self, n_classes: int, rng) -> None:
+        r"""Replace the dense head by a fresh one for a new task with ``n_classes`` classes."""
+        n_features = self.params["W"].shape[0]
+        self.n_classes = check_count(n_classes, "n_classes", minimum=2)
+        self.params["W"] = check_rng(rng).normal(0.0, np.sqrt(1.0 / n_features),
+                                                  (n_features, n_classes))
+        self.params["b"] = np.zeros(n_classes)
+
+    def copy_params(self) -> dict:
+        return {k: v.copy() for k, v in self.params.items()}
+
+    def set_params(self, params: dict) -> None:
+        for k, v in self.params.items():
+            v[...] = params[k]
+
+    @property
+    def n_weights(self) -> int:
+        return sum(v.size for v in self.params.values())
