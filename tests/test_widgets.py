@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from course_lib import datasets, neurons
+from course_lib.explorers.convolution import pooling_explorer, stride_padding_explorer
 from course_lib.explorers.neurons import (
     activation_explorer,
     perceptron_explorer,
@@ -17,7 +18,7 @@ from course_lib.explorers.optimization import overfitting_lab, trajectory_lab
 from course_lib.widgets import LiveFigure, LivePanel, slider
 
 EXPLORERS = [activation_explorer, threshold_unit_explorer, perceptron_explorer, trajectory_lab,
-             overfitting_lab]
+             overfitting_lab, stride_padding_explorer, pooling_explorer]
 
 
 def png(panel):
