@@ -148,11 +148,13 @@ class Nesterov(Momentum):
     step = staticmethod(nesterov_step)
 
 
+#: the schedules of notebook 03, gentle enough that eta_t sums to several units over
+#: 300 steps: the path still arrives before the rate gets small
 SCHEDULES = {
     "constant": lambda eta_0, t: eta_0,
-    "step decay": lambda eta_0, t: step_decay(eta_0, t, drop=0.5, every=25),
-    "exponential decay": lambda eta_0, t: exponential_decay(eta_0, t, k=0.02),
-    "1/t decay": lambda eta_0, t: inverse_time_decay(eta_0, t, k=0.05),
+    "step decay": lambda eta_0, t: step_decay(eta_0, t, drop=0.5, every=50),
+    "exponential decay": lambda eta_0, t: exponential_decay(eta_0, t, k=0.005),
+    "1/t decay": lambda eta_0, t: inverse_time_decay(eta_0, t, k=0.01),
 }
 METHODS = {"gradient descent": "gd", "momentum": "momentum", "Nesterov": "nesterov"}
 

@@ -37,7 +37,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
-__all__ = ["LiveFigure", "LivePanel", "dropdown", "live_panels", "play_control", "slider"]
+__all__ = ["LiveFigure", "LivePanel", "dropdown", "live_panels", "play_control", "progress_bar",
+           "slider"]
 
 _PANELS: list[weakref.ref] = []
 
@@ -272,3 +273,23 @@ def play_control(description: str, max: int, value: int = 0,
     box = widgets.HBox([play, step_slider])
     box.play = play
     return box, step_slider
+
+
+def progress_bar(total: int, description: str = "epoch") -> tuple[widgets.IntProgress, Callable]:
+    r"""A progress bar for training and the callback that advances it.
+
+    Returns ``(bar, callback)``: display ``bar``, pass ``callback`` to
+    ``training.train(..., callback=callback)``; it shows "epoch k / total" and the
+    latest test accuracy when there is one.
+    """
+    bar = widgets.IntProgress(value=0, min=0, max=total, description=description,
+                              style={"description_width": "initial"},
+                              layout=widgets.Layout(width="500px"))
+
+    def callback(epoch, history) -> None:
+        bar.value = epoch
+        accuracy = history.test_accuracy[-1] if history.test_accuracy else None
+        bar.description = f"epoch {epoch}/{total}" + (
+            f" · test accuracy {accuracy:.0%}" if accuracy is not None else "")
+
+    return bar, callback

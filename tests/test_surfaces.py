@@ -42,7 +42,8 @@ def test_landscape_has_a_global_and_two_local_minima():
     losses = [loss for loss, _ in found]
     assert len({place for _, place in found}) == 3  # three different minima
     assert losses[0] == min(losses)  # the one near surface.minimum is the deepest
-    assert np.linalg.norm(np.array(found[0][1]) - s.minimum) < 0.1
+    assert np.linalg.norm(np.array(found[0][1]) - s.minimum) < 0.01
+    assert np.linalg.norm(s.grad(np.array(s.minimum))) < 1e-9
 
 
 def test_noisy_gradient_is_unbiased_with_the_given_spread():

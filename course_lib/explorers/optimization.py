@@ -39,7 +39,7 @@ def trajectory_lab(surface: str = "ill-conditioned quadratic", eta: float = 0.02
     ax_map.plot([], [], "*", color="#E69F00", markersize=16, markeredgecolor="black",
                 label="global minimum")  # legend entry for the star of each surface
     ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=9)
-    ax_loss.set(yscale="log", xlabel="step $t$", ylabel="$L(w_t) - L(w^*)$",
+    ax_loss.set(yscale="log", xlabel="step $t$", ylabel="$\\mathcal{L}(w_t) - \\mathcal{L}(w^*)$",
                 title="distance in loss to the global minimum")
     ax_loss.grid(True, which="both", alpha=0.3)
     legend = ax_loss.legend(loc="lower left", fontsize=9)
@@ -55,6 +55,9 @@ def trajectory_lab(surface: str = "ill-conditioned quadratic", eta: float = 0.02
     def update(surface, x0, y0, eta, mu, schedule, sigma, steps):
         s = surfaces.SURFACES[surface]()
         if surface != state["surface"]:
+            if state["surface"] is not None:  # a new surface starts from its own start point
+                x0, y0 = s.start
+                panel.controls["x0"].value, panel.controls["y0"].value = x0, y0
             state["surface"] = surface
             draw_surface(s)
         best = float(s.loss(np.array(s.minimum)))
@@ -71,14 +74,22 @@ def trajectory_lab(surface: str = "ill-conditioned quadratic", eta: float = 0.02
             gap = np.maximum(s.loss(w) - best, 1e-12)
             curve.set_data(np.arange(len(w)), gap)
             if len(w) <= steps:
-                report.append(f"<b>{name}</b> diverged after {len(w) - 1} steps")
+                n = len(w) - 1
+                report.append(f"<b>{name}</b> diverged after {n} step{'s' * (n != 1)}: "
+                              "try a smaller learning rate")
             else:
-                report.append(f"<b>{name}</b>: L - L* = {gap[-1]:.2g}, "
+                loss_gap = f"{gap[-1]:.2g}" if gap[-1] > 1e-12 else "< 1e-12"
+                report.append(f"<b>{name}</b>: ℒ - ℒ* = {loss_gap}, "
                               f"|w - w*| = {np.linalg.norm(w[-1] - s.minimum):.2g}")
-        ax_loss.set(xlim=(0, steps), ylim=(1e-8, 1e3))
+        if ax_loss.get_xlim() != (0, steps):
+            ax_loss.set(xlim=(0, steps), ylim=(1e-8, 1e3))
+            live.invalidate()  # new tick labels
         note = ""
-        if s.smoothness is not None:
-            note = f" · gradient descent is stable for η < 2/L = {2 / s.smoothness:.3g}"
+        if s.smoothness is not None:  # the stable learning rates on a quadratic of curvature C
+            c = s.smoothness
+            note = (f"<br>stable for η below: gradient descent 2/C = {2 / c:.3g}, momentum "
+                    f"2(1+μ)/C = {2 * (1 + mu) / c:.3g}, Nesterov 2(1+μ)/((1+2μ)C) = "
+                    f"{2 * (1 + mu) / ((1 + 2 * mu) * c):.3g} (C = {c:g}, the largest curvature)")
         return " · ".join(report) + note
 
     controls = {
@@ -91,7 +102,8 @@ def trajectory_lab(surface: str = "ill-conditioned quadratic", eta: float = 0.02
         "sigma": slider("gradient noise σ", 0.0, 5.0, 0.25, 0.0, heavy=True),
         "steps": slider("steps", 10, 500, 10, 200, heavy=True),
     }
-    return LivePanel(controls, update, live, title="Optimisers racing on a loss surface")
+    panel = LivePanel(controls, update, live, title="Optimisers racing on a loss surface")
+    return panel
 
 
 def overfitting_lab(seed: int = 0) -> LivePanel:
@@ -149,6 +161,8 @@ def overfitting_lab(seed: int = 0) -> LivePanel:
             elif epoch - best[1] >= patience:
                 firing = epoch
                 break
+        if firing is None:  # never fired: training ran to the end, like the final model
+            best = (h.test_loss[-1], h.epochs, snapshots[-1])
         final_params = snapshots[-1]
         e = np.arange(1, h.epochs + 1)
         train_line.set_data(e, h.train_loss)
@@ -158,7 +172,7 @@ def overfitting_lab(seed: int = 0) -> LivePanel:
         top = min(max(h.test_loss + h.train_loss) * 1.1, 3.0)
         if ax_loss.get_xlim() != (0, epochs) or ax_loss.get_ylim()[1] != top:
             ax_loss.set(xlim=(0, epochs), ylim=(0, top))
-            live.invalidate()
+            live.relayout()  # new tick labels may need more room
         for image, dot, params in ((regions[0], dots[0], final_params),
                                    (regions[1], dots[1], best[2])):
             model.set_params(params)
@@ -167,8 +181,8 @@ def overfitting_lab(seed: int = 0) -> LivePanel:
         model.set_params(best[2])
         early_acc = model.accuracy(X_val, y_val)
         text = (f"final (epoch {h.epochs}): validation loss {h.test_loss[-1]:.3f}, accuracy "
-                f"{h.test_accuracy[-1]:.0%} · best epoch {best[1]}: validation loss "
-                f"{best[0]:.3f}, accuracy {early_acc:.0%}")
+                f"{h.test_accuracy[-1]:.0%} · early-stopped (epoch {best[1]}): validation "
+                f"loss {best[0]:.3f}, accuracy {early_acc:.0%}")
         text += (f" · early stopping fires at epoch {firing}" if firing else
                  f" · early stopping (patience {patience}) never fires")
         return text + (f" · {h.message}" if h.message else "")
