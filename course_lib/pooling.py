@@ -32,6 +32,8 @@ class PoolCache:
     size: int
     stride: int
     argmax: np.ndarray | None  # (N, C, H_out, W_out), index u * size + v of the maximum
+    blocks: np.ndarray | None = None  # non-overlapping windows: the input itself
+    out: np.ndarray | None = None
 
 
 def _windows(x, size, stride):
@@ -46,6 +48,15 @@ def _windows(x, size, stride):
 
 def maxpool2d_forward(x, size: int = 2, stride: int = 2):
     r"""Max pooling. Returns out (N, C, H_out, W_out) and a PoolCache."""
+    if size == stride:  # the usual case: windows tile the image; compare p^2 strided views
+        x, windows = _windows(x, size, stride)
+        h_out, w_out = windows.shape[2:4]
+        out = None
+        for u in range(size):
+            for v in range(size):
+                part = x[:, :, u:u + size * h_out:size, v:v + size * w_out:size]
+                out = part.copy() if out is None else np.maximum(out, part, out=out)
+        return out, PoolCache(x.shape, size, stride, None, x, out)
     x, windows = _windows(x, size, stride)
     flat = windows.reshape(*windows.shape[:4], size * size)
     argmax = flat.argmax(axis=-1)
@@ -72,6 +83,21 @@ def _scatter(dout, cache: PoolCache, share):
 def maxpool2d_backward(dout, cache: PoolCache):
     r"""dx: each window's gradient goes to the position of its maximum."""
     dout = np.asarray(dout)
+    if cache.blocks is not None:
+        if dout.shape != cache.out.shape:
+            raise ValueError(f"dout must have the pooled output's shape {cache.out.shape}; "
+                             f"got {dout.shape}")
+        dx = np.zeros(cache.x_shape, dtype=np.result_type(dout, np.float32))
+        p, (h_out, w_out) = cache.size, cache.out.shape[2:]
+        taken = np.zeros(cache.out.shape, dtype=bool)
+        for u in range(p):  # row-major order: ties go to the first maximum, as argmax would
+            for v in range(p):
+                rows, cols = slice(u, u + p * h_out, p), slice(v, v + p * w_out, p)
+                hit = cache.blocks[:, :, rows, cols] == cache.out
+                hit &= ~taken
+                np.multiply(dout, hit, out=dx[:, :, rows, cols])
+                taken |= hit
+        return dx
     if cache.argmax is None or dout.shape != cache.argmax.shape:
         raise ValueError("dout must have the pooled output's shape, with a max-pooling cache")
     return _scatter(dout, cache, lambda u, v: dout * (cache.argmax == u * cache.size + v))

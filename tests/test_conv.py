@@ -119,3 +119,16 @@ def test_max_pooling_sends_the_gradient_to_the_maximum():
 def test_conv_bad_input_names_shapes(x_shape, w_shape, message):
     with pytest.raises(ValueError, match=message):
         conv.conv2d_forward(np.zeros(x_shape), np.zeros(w_shape))
+
+
+@pytest.mark.parametrize("size", [2, 3])
+def test_max_pooling_ties_go_to_the_first_maximum_in_both_paths(size):
+    x = np.zeros((1, 1, 6, 6))  # every window is a tie
+    for stride in (size, 1):  # tiling windows (fast path) and overlapping ones
+        out, cache = pooling.maxpool2d_forward(x, size, stride)
+        dx = pooling.maxpool2d_backward(np.ones_like(out), cache)
+        expected = np.zeros_like(x)
+        for i in range(out.shape[2]):
+            for j in range(out.shape[3]):
+                expected[0, 0, i * stride, j * stride] += 1  # the window's top-left cell
+        np.testing.assert_array_equal(dx, expected)

@@ -1,0 +1,69 @@
+r"""course_lib's conv2d and max pooling against PyTorch's CPU versions, on this machine.
+
+    python benchmarks/compare_torch.py [PYTHON_WITH_TORCH]
+
+Times course_lib here and PyTorch in a separate process (the given interpreter,
+default: this one), both in float64, N=32, C=3->16, 32x32, K=3, stride 1,
+padding 1, and max pooling 2x2 on (32, 16, 32, 32). Goals from the course's
+issue list: conv2d at most 2x PyTorch's time, max pooling at most 1x.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from course_lib import conv, pooling
+
+HERE = Path(__file__).resolve().parent
+
+
+def median_ms(work, repeats: int = 30) -> float:
+    work()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main(argv: list[str]) -> None:
+    rng = np.random.default_rng(0)
+    x, w, b = rng.normal(size=(32, 3, 32, 32)), rng.normal(size=(16, 3, 3, 3)), np.zeros(16)
+    pooled_in = rng.normal(size=(32, 16, 32, 32))
+
+    def conv_step():
+        out, cache = conv.conv2d_forward(x, w, b, 1, 1)
+        conv.conv2d_backward(np.ones_like(out), cache)
+
+    def pool_step():
+        out, cache = pooling.maxpool2d_forward(pooled_in, 2, 2)
+        pooling.maxpool2d_backward(np.ones_like(out), cache)
+
+    ours = {"conv2d_ms": median_ms(conv_step), "maxpool2d_ms": median_ms(pool_step)}
+    python = argv[0] if argv else sys.executable
+    result = subprocess.run([python, str(HERE / "torch_reference.py")], capture_output=True,
+                            text=True, check=False)
+    torch = json.loads(result.stdout.strip().splitlines()[-1]) if result.stdout else {}
+    print(f"{'layer (forward + backward)':<28} {'course_lib ms':>13} {'PyTorch ms':>10} "
+          f"{'ratio':>6}  goal")
+    for key, name, goal in (("conv2d_ms", "conv2d 32x3->16 32x32 K3", 2.0),
+                            ("maxpool2d_ms", "max pool 2x2 32x16x32x32", 1.0)):
+        if key in torch:
+            ratio = ours[key] / torch[key]
+            flag = "ok" if ratio <= goal else "SLOW"
+            print(f"{name:<28} {ours[key]:>13.2f} {torch[key]:>10.2f} {ratio:>6.2f}  "
+                  f"<= {goal:g}x {flag}")
+        else:
+            print(f"{name:<28} {ours[key]:>13.2f} {'-':>10}  {torch.get('error', result.stderr)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
