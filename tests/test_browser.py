@@ -46,6 +46,7 @@ MUST_CHANGE = {
     "02_mlp_backpropagation": ("learning rate η", "hidden layers (depth)",
                                "neurons per layer (width)", "noise"),
     "03_optimization_overfitting": ("learning rate η", "momentum μ", "dropout rate", "L2 λ"),
+    "04_cnn": ("stride s", "padding p", "window p"),
 }
 
 
