@@ -11,27 +11,16 @@ issue list: conv2d at most 2x PyTorch's time, max pooling at most 1x.
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+from timing import median_ms  # benchmarks/timing.py, beside this script
 
 from course_lib import conv, pooling
 
 HERE = Path(__file__).resolve().parent
-
-
-def median_ms(work, repeats: int = 30) -> float:
-    work()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main(argv: list[str]) -> None:

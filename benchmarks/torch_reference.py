@@ -11,19 +11,9 @@ each other down.
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
 
-
-def median_ms(work, repeats: int = 30) -> float:
-    work()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+from timing import median_ms  # benchmarks/timing.py, beside this script
 
 
 def main() -> None:

@@ -49,13 +49,15 @@ def _finish(images, rng, noise):
     return images[:, None, :, :]
 
 
+def _blank(n, rng, size, noise):
+    n, size = check_count(n, "n"), check_count(size, "size", minimum=8)
+    noise = check_nonnegative(noise, "noise")
+    return check_rng(rng).integers(0, 4, n), np.zeros((n, size, size)), noise
+
+
 def strokes(n: int, rng, size: int = 16, noise: float = 0.1):
     r"""n images (n, 1, size, size) of one stroke each, and labels 0-3 (see STROKE_NAMES)."""
-    n, size = check_count(n, "n"), check_count(size, "size", minimum=8)
-    check_rng(rng)
-    noise = check_nonnegative(noise, "noise")
-    y = rng.integers(0, 4, n)
-    images = np.zeros((n, size, size))
+    y, images, noise = _blank(n, rng, size, noise)
     for img, kind in zip(images, y, strict=True):
         _stroke(img, kind, rng)
     return _finish(images, rng, noise), y
@@ -63,11 +65,7 @@ def strokes(n: int, rng, size: int = 16, noise: float = 0.1):
 
 def shapes(n: int, rng, size: int = 16, noise: float = 0.1):
     r"""n images (n, 1, size, size) of two-stroke shapes, and labels 0-3 (see SHAPE_NAMES)."""
-    n, size = check_count(n, "n"), check_count(size, "size", minimum=8)
-    check_rng(rng)
-    noise = check_nonnegative(noise, "noise")
-    y = rng.integers(0, 4, n)
-    images = np.zeros((n, size, size))
+    y, images, noise = _blank(n, rng, size, noise)
     for img, kind in zip(images, y, strict=True):
         half = rng.uniform(0.25, 0.35) * size
         r, c = rng.uniform(0.4, 0.6, size=2) * size
