@@ -41,6 +41,8 @@ class CNN:
     def __init__(self, in_shape, filters=(8, 16), n_classes: int = 4, *, rng, kernel: int = 3,
                  pool: int = 2):
         check_rng(rng)
+        if kernel % 2 != 1:
+            raise ValueError(f"kernel must be odd (padding K // 2 keeps the size); got {kernel}")
         c, h, w = (check_count(v, "in_shape") for v in in_shape)
         self.in_shape, self.kernel, self.pool = (c, h, w), kernel, pool
         self.n_classes = check_count(n_classes, "n_classes", minimum=2)

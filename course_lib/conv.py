@@ -11,8 +11,9 @@ Images are (N, C, H, W), kernels (F, C, K, K) (F = C_out filters, C = C_in chann
                          dx_pad[n, c, i s + u, j s + v] += dout[n, f, i, j] w[f, c, u, v]
 
 CNN layers compute cross-correlations ("widely used despite the name").
-``conv2d_forward``/``conv2d_backward`` are the fast version (im2col: every
-window becomes a row of a matrix, and the layer is one matrix product);
+``conv2d_forward``/``conv2d_backward`` are the fast version (the im2col idea:
+a strided view lists every window without copying, and one ``einsum``
+contracts all windows with all kernels, which numpy turns into matrix products);
 ``conv2d_forward_loops``/``conv2d_backward_loops`` are the obvious loops,
 kept beside them to read and to test against.
 """
@@ -73,6 +74,16 @@ def uncovered(n: int, k: int, stride: int = 1, padding: int = 0) -> list[int]:
 
 
 @dataclass(frozen=True)
+class LoopCache:
+    r"""What conv2d_backward_loops needs: the input, the weights, stride and padding."""
+
+    x: np.ndarray
+    w: np.ndarray
+    stride: int
+    padding: int
+
+
+@dataclass(frozen=True)
 class ConvCache:
     r"""What conv2d_backward needs: the padded input's windows, the weights, stride, padding."""
 
@@ -108,7 +119,9 @@ def _pad(x, padding):
 
 
 def conv2d_forward(x, w, b=None, stride: int = 1, padding: int = 0):
-    r"""Cross-correlation layer, fast (im2col + one matrix product).
+    r"""Cross-correlation layer, fast (strided windows + einsum).
+
+    out[n, f, i, j] = sum_{c,u,v} x_pad[n, c, i s + u, j s + v] w[f, c, u, v] + b[f]
 
     Parameters
     ----------
@@ -158,12 +171,12 @@ def conv2d_forward_loops(x, w, b=None, stride: int = 1, padding: int = 0):
                 for j in range(w_out):
                     window = x_pad[n, :, i * stride:i * stride + k, j * stride:j * stride + k]
                     out[n, f, i, j] = np.sum(window * w[f]) + b[f]
-    return out, (x, w, stride, padding)
+    return out, LoopCache(x, w, stride, padding)
 
 
 def conv2d_backward_loops(dout, cache):
     r"""Gradients of conv2d_forward_loops, one loop per index (slow, to read)."""
-    x, w, stride, padding = cache
+    x, w, stride, padding = cache.x, cache.w, cache.stride, cache.padding
     k = w.shape[2]
     x_pad = _pad(x, padding)
     dx_pad, dw = np.zeros_like(x_pad, dtype=float), np.zeros_like(w, dtype=float)

@@ -52,7 +52,8 @@ def _finish(images, rng, noise):
 def _blank(n, rng, size, noise):
     n, size = check_count(n, "n"), check_count(size, "size", minimum=8)
     noise = check_nonnegative(noise, "noise")
-    return check_rng(rng).integers(0, 4, n), np.zeros((n, size, size)), noise
+    labels = check_rng(rng).permutation(np.arange(n) % 4)  # balanced: n/4 of each class
+    return labels, np.zeros((n, size, size)), noise
 
 
 def strokes(n: int, rng, size: int = 16, noise: float = 0.1):

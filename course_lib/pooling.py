@@ -40,6 +40,9 @@ def _windows(x, size, stride):
     x = np.asarray(x)
     if x.ndim != 4:
         raise ValueError(f"x must be 4-D (N, C, H, W); got shape {x.shape}")
+    if size > min(x.shape[2:]):
+        raise ValueError(f"pooling window p = {size} is larger than the image "
+                         f"{x.shape[2]}x{x.shape[3]}: choose p <= {min(x.shape[2:])}")
     h_out = conv_output_size(x.shape[2], size, stride, 0)
     w_out = conv_output_size(x.shape[3], size, stride, 0)
     windows = sliding_window_view(x, (size, size), axis=(2, 3))[:, :, ::stride, ::stride]

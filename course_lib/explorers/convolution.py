@@ -15,11 +15,12 @@ KERNEL_COLOR, SKIPPED_COLOR = "#D55E00", "#CC79A7"
 
 def _grid(ax, values, title, fmt="{:.0f}", cmap="Greys", vmin=None, vmax=None):
     ax.clear()
-    ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
+    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
     if values.size <= 196:  # numbers only where they are readable
         for (i, j), v in np.ndenumerate(values):
+            dark = np.mean(image.to_rgba(v)[:3]) < 0.5  # white text on dark cells
             ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
-                    color="#0072B2")
+                    color="white" if dark else "black")
     ax.set_xticks(range(values.shape[1]))
     ax.set_yticks(range(values.shape[0]))
     ax.tick_params(labelsize=7)
@@ -40,7 +41,16 @@ def stride_padding_explorer(seed: int = 0) -> LivePanel:
     ax_in, ax_out = live.axes
 
     def update(n, k, stride, padding, position):
-        n_out = conv.conv_output_size(n, k, stride, padding)  # ValueError -> status line
+        try:
+            n_out = conv.conv_output_size(n, k, stride, padding)
+        except ValueError as err:  # no stale picture: say it in the figure too
+            for ax in (ax_in, ax_out):
+                ax.clear()
+                ax.axis("off")
+            ax_in.text(0.5, 0.5, f"k = {k} > n + 2p = {n + 2 * padding}:\nno kernel position fits",
+                       ha="center", va="center", fontsize=14, transform=ax_in.transAxes)
+            raise err
+        position_slider.max = n_out * n_out - 1
         x = image[:n, :n]
         kernel = np.tile(np.array([1.0, 0.0, -1.0])[np.linspace(0, 2, k).round().astype(int)],
                          (k, 1))
@@ -86,8 +96,9 @@ def stride_padding_explorer(seed: int = 0) -> LivePanel:
         "k": slider("kernel size k", 1, 7, 1, 3),
         "stride": slider("stride s", 1, 4, 1, 2),
         "padding": slider("padding p", 0, 3, 1, 0),
-        "position": slider("kernel position", 0, 143, 1, 0),
+        "position": slider("kernel position", 0, 3, 1, 0),
     }
+    position_slider = controls["position"]
     return LivePanel(controls, update, live, title="Stride and padding explorer")
 
 
@@ -105,13 +116,15 @@ def pooling_explorer(seed: int = 0) -> LivePanel:
         dx = backward(np.ones_like(out), cache)
         _grid(ax_in, x[0, 0], "input 8x8", vmin=0, vmax=30)
         _grid(ax_out, out[0, 0], f"{kind} pooling, window {size}, stride {stride}",
-              fmt="{:.1f}" if kind == "avg" else "{:.0f}")
+              fmt="{:.1f}" if kind == "avg" else "{:.0f}", vmin=0, vmax=30)
         _grid(ax_grad, dx[0, 0], "gradient reaching the input (dout = 1)", fmt="{:.2g}",
               cmap="Oranges", vmin=0)
+        skipped = conv.uncovered(8, size, stride)
         return (f"output {out.shape[2]}x{out.shape[3]} = floor((8 - {size}) / {stride}) + 1; "
                 + ("each window's gradient goes to its maximum only" if kind == "max" else
                    f"each window spreads its gradient evenly, 1/{size * size} per cell")
-                + ("; overlapping windows add up" if stride < size else ""))
+                + ("; overlapping windows add up" if stride < size else "")
+                + (f"; rows and columns {skipped} are in no window" if skipped else ""))
 
     controls = {
         "size": slider("window p", 1, 4, 1, 2),
