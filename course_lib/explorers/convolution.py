@@ -17,10 +17,10 @@ def _grid(ax, values, title, fmt="{:.0f}", cmap="Greys", vmin=None, vmax=None):
     ax.clear()
     image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
     if values.size <= 196:  # numbers only where they are readable
+        dark = image.to_rgba(values)[..., :3].mean(axis=-1) < 0.5  # white text on dark cells
         for (i, j), v in np.ndenumerate(values):
-            dark = np.mean(image.to_rgba(v)[:3]) < 0.5  # white text on dark cells
             ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
-                    color="white" if dark else "black")
+                    color="white" if dark[i, j] else "black")
     ax.set_xticks(range(values.shape[1]))
     ax.set_yticks(range(values.shape[0]))
     ax.tick_params(labelsize=7)
@@ -114,7 +114,8 @@ def pooling_explorer(seed: int = 0) -> LivePanel:
         backward = pooling.maxpool2d_backward if kind == "max" else pooling.avgpool2d_backward
         out, cache = forward(x, size, stride)
         dx = backward(np.ones_like(out), cache)
-        _grid(ax_in, x[0, 0], "input 8x8", vmin=0, vmax=30)
+        if not ax_in.images:  # the input never changes: drawn once
+            _grid(ax_in, x[0, 0], "input 8x8", vmin=0, vmax=30)
         _grid(ax_out, out[0, 0], f"{kind} pooling, window {size}, stride {stride}",
               fmt="{:.1f}" if kind == "avg" else "{:.0f}", vmin=0, vmax=30)
         _grid(ax_grad, dx[0, 0], "gradient reaching the input (dout = 1)", fmt="{:.2g}",
