@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations, losses, regularization
-from ._validate import check_count, check_rng
+from ._validate import check_count, check_nonnegative, check_rng
 
 __all__ = ["MLP", "DenseCache", "dense_backward", "dense_forward"]
 
@@ -117,7 +117,7 @@ class MLP:
                  output: str = "binary", rng: np.random.Generator, dtype=np.float64,
                  l2: float = 0.0, dropout: float = 0.0):
         self.rng = check_rng(rng)
-        self.l2 = regularization.check_nonnegative(l2, "l2 (lambda, the weight decay)")
+        self.l2 = check_nonnegative(l2, "l2 (lambda, the weight decay)")
         self.dropout = regularization.check_rate(dropout)
         if isinstance(hidden, int | np.integer):
             raise TypeError(f"hidden is a list of widths, one per hidden layer, e.g. [{hidden}]; "
