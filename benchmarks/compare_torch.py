@@ -1,11 +1,12 @@
-r"""course_lib's conv2d and max pooling against PyTorch's CPU versions, on this machine.
+r"""course_lib's conv2d, max pooling and LSTM against PyTorch's CPU versions, on this machine.
 
     python benchmarks/compare_torch.py [PYTHON_WITH_TORCH]
 
 Times course_lib here and PyTorch in a separate process (the given interpreter,
 default: this one), both in float64, N=32, C=3->16, 32x32, K=3, stride 1,
-padding 1, and max pooling 2x2 on (32, 16, 32, 32). Goals from the course's
-issue list: conv2d at most 2x PyTorch's time, max pooling at most 1x.
+padding 1, max pooling 2x2 on (32, 16, 32, 32), and an LSTM over N=32 sequences
+of T=50 steps, D=10 inputs, H=64 cells (``nn.LSTM``). Goals from the course's
+issue list: conv2d at most 2x PyTorch's time, max pooling and the LSTM at most 1x.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from timing import median_ms  # benchmarks/timing.py, beside this script
 
-from course_lib import conv, pooling
+from course_lib import conv, lstm, pooling
 
 HERE = Path(__file__).resolve().parent
 
@@ -36,7 +37,15 @@ def main(argv: list[str]) -> None:
         out, cache = pooling.maxpool2d_forward(pooled_in, 2, 2)
         pooling.maxpool2d_backward(np.ones_like(out), cache)
 
-    ours = {"conv2d_ms": median_ms(conv_step), "maxpool2d_ms": median_ms(pool_step)}
+    params = lstm.lstm_init(10, 64, rng)
+    sequences, dh = rng.normal(size=(32, 50, 10)), rng.normal(size=(32, 50, 64))
+
+    def lstm_step():
+        _, cache = lstm.lstm_forward(sequences, None, params)
+        lstm.lstm_backward(dh, cache)
+
+    ours = {"conv2d_ms": median_ms(conv_step), "maxpool2d_ms": median_ms(pool_step),
+            "lstm_ms": median_ms(lstm_step)}
     python = argv[0] if argv else sys.executable
     result = subprocess.run([python, str(HERE / "torch_reference.py")], capture_output=True,
                             text=True, check=False)
@@ -44,7 +53,8 @@ def main(argv: list[str]) -> None:
     print(f"{'layer (forward + backward)':<28} {'course_lib ms':>13} {'PyTorch ms':>10} "
           f"{'ratio':>6}  goal")
     for key, name, goal in (("conv2d_ms", "conv2d 32x3->16 32x32 K3", 2.0),
-                            ("maxpool2d_ms", "max pool 2x2 32x16x32x32", 1.0)):
+                            ("maxpool2d_ms", "max pool 2x2 32x16x32x32", 1.0),
+                            ("lstm_ms", "LSTM N32 T50 D10 H64", 1.0)):
         if key in torch:
             ratio = ours[key] / torch[key]
             flag = "ok" if ratio <= goal else "SLOW"

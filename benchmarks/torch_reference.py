@@ -28,6 +28,14 @@ def main() -> None:
     conv = torch.nn.Conv2d(3, 16, 3, stride=1, padding=1).double()
     pooled_in = torch.randn(32, 16, 32, 32, dtype=torch.float64, generator=g, requires_grad=True)
 
+    lstm = torch.nn.LSTM(10, 64, batch_first=True).double()
+    sequences = torch.randn(32, 50, 10, dtype=torch.float64, generator=g, requires_grad=True)
+    dh = torch.randn(32, 50, 64, dtype=torch.float64, generator=g)
+
+    def lstm_step():
+        h, _ = lstm(sequences)
+        h.backward(dh)
+
     def conv_step():
         out = conv(x)
         out.backward(torch.ones_like(out))
@@ -37,7 +45,7 @@ def main() -> None:
         out.backward(torch.ones_like(out))
 
     print(json.dumps({"torch": torch.__version__, "conv2d_ms": median_ms(conv_step),
-                      "maxpool2d_ms": median_ms(pool_step)}))
+                      "maxpool2d_ms": median_ms(pool_step), "lstm_ms": median_ms(lstm_step)}))
 
 
 if __name__ == "__main__":

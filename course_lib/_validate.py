@@ -82,3 +82,40 @@ def as_binary_labels(y, n: int, name: str = "y") -> np.ndarray:
         bad = np.unique(y[~np.isin(y, (0, 1))])[:5] if y.dtype.kind in "biuf" else y.dtype
         raise ValueError(f"{name} must hold the class labels 0 and 1 only; found {bad}")
     return y.astype(np.int64)
+
+
+def as_sequences(x, n_inputs: int, name: str = "x") -> np.ndarray:
+    r"""Return ``x`` as a finite float array of shape ``(N, T, n_inputs)``: N sequences, T steps."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers; got dtype {x.dtype}")
+    x = x.astype(np.result_type(x.dtype, np.float32), copy=False)
+    if x.ndim != 3:
+        hint = (f": for one sequence of {x.shape[0]} steps use {name}[None] of shape "
+                f"(1, {x.shape[0]}, {n_inputs})" if x.ndim == 2 else "")
+        raise ValueError(f"{name} must have shape (N, T, D) = (sequences, time steps, "
+                         f"{n_inputs} inputs); got shape {x.shape}{hint}")
+    if x.shape[2] != n_inputs:
+        raise ValueError(f"{name} has shape {x.shape}: D = {x.shape[2]} inputs per step, but the "
+                         f"weights expect D = {n_inputs}; give {name} the shape "
+                         f"({x.shape[0]}, {x.shape[1]}, {n_inputs})")
+    if x.shape[1] < 1:
+        raise ValueError(f"{name} has shape {x.shape}: a sequence needs at least one time step")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return x
+
+
+def as_state(h, n: int, n_hidden: int, name: str = "h0") -> np.ndarray:
+    r"""Return a recurrent state as a float array of shape ``(N, H)``; ``None`` means zeros."""
+    if h is None:
+        return np.zeros((n, n_hidden))
+    h = np.asarray(h)
+    if h.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers; got dtype {h.dtype}")
+    if h.shape != (n, n_hidden):
+        raise ValueError(f"{name} must have shape (N, H) = ({n}, {n_hidden}): one state of "
+                         f"H = {n_hidden} units per sequence of the batch; got shape {h.shape}")
+    if not np.all(np.isfinite(h)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return h.astype(np.result_type(h.dtype, np.float32), copy=False)

@@ -10,6 +10,12 @@ Lecture, "Minimising the error" to "Learning rate and rate decay".
     step decay               eta_t = eta_0 * drop ** floor(t / every)
     exponential decay        eta_t = eta_0 * exp(-k t)
     1/t decay                eta_t = eta_0 / (1 + k t)
+    Adam (beyond the lecture: momentum with a step size per weight, the usual
+    choice for recurrent networks; Kingma & Ba, 2015)
+                             m <- beta1 m + (1 - beta1) dL/dw        (momentum of the gradient)
+                             s <- beta2 s + (1 - beta2) (dL/dw)^2    (its typical size)
+                             w <- w - eta m_hat / (sqrt(s_hat) + eps),
+                             m_hat = m / (1 - beta1^t), s_hat = s / (1 - beta2^t)
 
 ``mu`` is the momentum coefficient (often called beta), in [0, 1); ``v`` the velocity.
 The classes at the end wrap the same steps for every parameter of a network,
@@ -26,6 +32,8 @@ from ._validate import check_count, check_nonnegative, check_positive
 
 __all__ = [
     "SGD",
+    "Adam",
+    "adam_step",
     "Momentum",
     "METHODS",
     "Nesterov",
@@ -63,6 +71,27 @@ def momentum_step(w, dw, v, eta: float, mu: float):
     mu = check_momentum(mu)
     v_new = mu * np.asarray(v) - eta * np.asarray(dw)
     return np.asarray(w) + v_new, v_new
+
+
+def adam_step(w, dw, m, s, t: int, eta: float, beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8):
+    r"""Adam: momentum m of the gradient, divided by its running size sqrt(s). Returns (w, m, s).
+
+    m_new = beta1 m + (1 - beta1) dw;  s_new = beta2 s + (1 - beta2) dw^2
+    w_new = w - eta m_hat / (sqrt(s_hat) + eps),  hats: divided by (1 - beta^t), t >= 1,
+    which undoes the start of m and s at zero. Each weight moves by about eta
+    whatever the size of its gradient: small gradients (a long way back in time)
+    still move their weights.
+    """
+    eta = check_positive(eta, "eta (learning rate)")
+    t = check_count(t, "t (update number, from 1)")
+    beta1, beta2 = check_momentum(beta1), check_momentum(beta2)
+    dw = np.asarray(dw)
+    m_new = beta1 * np.asarray(m) + (1 - beta1) * dw
+    s_new = beta2 * np.asarray(s) + (1 - beta2) * dw * dw
+    m_hat = m_new / (1 - beta1**t)
+    s_hat = s_new / (1 - beta2**t)
+    return np.asarray(w) - eta * m_hat / (np.sqrt(s_hat) + eps), m_new, s_new
 
 
 def nesterov_step(w, dw, v, eta: float, mu: float):
@@ -146,6 +175,27 @@ class Nesterov(Momentum):
     r"""Nesterov momentum on every parameter, in place."""
 
     step = staticmethod(nesterov_step)
+
+
+class Adam(SGD):
+    r"""Adam on every parameter, in place; the moments are kept in ``m`` and ``s``."""
+
+    def __init__(self, eta: float = 0.01, beta1: float = 0.9, beta2: float = 0.999,
+                 schedule=None):
+        super().__init__(eta, schedule)
+        self.beta1, self.beta2 = check_momentum(beta1), check_momentum(beta2)
+        self.m: dict[str, np.ndarray] = {}
+        self.s: dict[str, np.ndarray] = {}
+
+    def __call__(self, params: dict, grads: dict) -> None:
+        eta = self.eta
+        self.t += 1
+        for name, w in params.items():
+            m = self.m.get(name, np.zeros_like(w))
+            s = self.s.get(name, np.zeros_like(w))
+            w_new, self.m[name], self.s[name] = adam_step(w, grads[name], m, s, self.t, eta,
+                                                          self.beta1, self.beta2)
+            w[...] = w_new
 
 
 #: the schedules of notebook 03, gentle enough that eta_t sums to several units over
