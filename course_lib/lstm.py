@@ -170,22 +170,24 @@ class LSTMCache:
 
     Read the gates as ``cache.f``, ``cache.i``, ``cache.C_tilde``, ``cache.o`` and the
     states as ``cache.C``, ``cache.h``, each of shape (N, T, H). Inside, the arrays
-    are time-major, (T, N, ...), so that each step's slice is one block of memory.
+    are time-major, (T, N, ...), so that each step's slice is one block of memory,
+    and the states have one more step in front, the initial state: ``h_all[0]`` is
+    h_0 and ``C_all[0]`` is C_0 = 0, so that ``h_all[:-1]`` are all the h_{t-1}.
     """
 
-    hx: np.ndarray  # (T, N, H + D): [h_{t-1}, x_t] of every step
+    x: np.ndarray  # (N, T, D)
     gates: np.ndarray  # (T, N, 4, H): f_t, i_t, o_t, C_tilde_t
-    C_t: np.ndarray  # (T, N, H)
-    tanh_C_t: np.ndarray
-    h_t: np.ndarray
+    C_all: np.ndarray  # (T + 1, N, H)
+    tanh_C_t: np.ndarray  # (T, N, H)
+    h_all: np.ndarray  # (T + 1, N, H)
     W: np.ndarray  # (H + D, 4H) = [W_f | W_i | W_o | W_C]
 
     f = property(lambda self: self.gates[:, :, 0].transpose(1, 0, 2))
     i = property(lambda self: self.gates[:, :, 1].transpose(1, 0, 2))
     o = property(lambda self: self.gates[:, :, 2].transpose(1, 0, 2))
     C_tilde = property(lambda self: self.gates[:, :, 3].transpose(1, 0, 2))
-    C = property(lambda self: self.C_t.transpose(1, 0, 2))
-    h = property(lambda self: self.h_t.transpose(1, 0, 2))
+    C = property(lambda self: self.C_all[1:].transpose(1, 0, 2))
+    h = property(lambda self: self.h_all[1:].transpose(1, 0, 2))
 
 
 def lstm_forward(x, h0, params: dict):
@@ -202,34 +204,52 @@ def lstm_forward(x, h0, params: dict):
     D, H = check_params(params, PARAMS)
     x = as_sequences(x, D)
     N, T, _ = x.shape
-    h_prev = as_state(h0, N, H)
+    h0 = as_state(h0, N, H)
     W = np.concatenate([params[f"W_{g}"] for g in STACKED], axis=1)
     b = np.concatenate([params[f"b_{g}"] for g in STACKED])
-    dtype = np.result_type(x, W, h_prev)
+    dtype = np.result_type(x, W, h0)
     # sigma(z) = (1 + tanh(z / 2)) / 2: halve the sigmoid gates' weights once, and one
     # tanh call per step squashes all four gates
     half = np.repeat([0.5, 0.5, 0.5, 1.0], H)
     W_h_half = W[:H] * half
-    x_tm = x.transpose(1, 0, 2)
-    net_x = ((x_tm @ W[H:] + b) * half).reshape(T, N, 4, H)  # inputs' part of all steps
-    hx = np.empty((T, N, H + D), dtype=dtype)
-    hx[:, :, H:] = x_tm
     gates = np.empty((T, N, 4, H), dtype=dtype)
-    C_t, tanh_C_t, h_t = (np.empty((T, N, H), dtype=dtype) for _ in range(3))
-    C_prev = np.zeros((N, H), dtype=dtype)
+    net = gates.reshape(T, N, 4 * H)
+    np.matmul(x.transpose(1, 0, 2), W[H:] * half, out=net)  # the inputs' part of all steps
+    net += b * half
+    C_all = np.empty((T + 1, N, H), dtype=dtype)
+    h_all = np.empty((T + 1, N, H), dtype=dtype)
+    tanh_C_t = np.empty((T, N, H), dtype=dtype)
+    C_all[0] = 0.0
+    h_all[0] = h0
     for t in range(T):
-        hx[t, :, :H] = h_prev
         g = gates[t]
-        np.add((h_prev @ W_h_half).reshape(N, 4, H), net_x[t], out=g)
+        net[t] += h_all[t] @ W_h_half
         np.tanh(g, out=g)
         sig = g[:, :3]
         sig *= 0.5
         sig += 0.5
-        f, i, o, C_tilde = g[:, 0], g[:, 1], g[:, 2], g[:, 3]
-        C_prev = np.multiply(f, C_prev, out=C_t[t])
-        C_prev += i * C_tilde
-        h_prev = np.multiply(o, np.tanh(C_prev, out=tanh_C_t[t]), out=h_t[t])
-    return h_t.transpose(1, 0, 2), LSTMCache(hx, gates, C_t, tanh_C_t, h_t, W)
+        C_t = np.multiply(g[:, 0], C_all[t], out=C_all[t + 1])  # f_t * C_{t-1}
+        C_t += g[:, 1] * g[:, 3]  # + i_t * C_tilde_t
+        np.multiply(g[:, 2], np.tanh(C_t, out=tanh_C_t[t]), out=h_all[t + 1])  # o_t tanh(C_t)
+    return h_all[1:].transpose(1, 0, 2), LSTMCache(x, gates, C_all, tanh_C_t, h_all, W)
+
+
+_WORKSPACE: dict = {}
+
+
+def _workspace(shape, dtype) -> np.ndarray:
+    r"""A scratch array reused from call to call (training calls backward with the same shape).
+
+    A fresh array of a few MB costs a page fault per 4 kB on first touch, as long
+    as the whole backward pass's arithmetic at these sizes; PyTorch avoids it with
+    its caching allocator, this is the same idea for the one scratch array here.
+    """
+    key = (tuple(shape), np.dtype(dtype))
+    if key not in _WORKSPACE:
+        if len(_WORKSPACE) > 4:
+            _WORKSPACE.clear()
+        _WORKSPACE[key] = np.empty(shape, dtype)
+    return _WORKSPACE[key]
 
 
 def lstm_backward(dh, cache: LSTMCache):
@@ -244,36 +264,37 @@ def lstm_backward(dh, cache: LSTMCache):
     dx : (N, T, D), dh0 : (N, H), grads : dict keyed like params (W_f ... b_o)
     """
     dh = np.asarray(dh)
-    T, N, H = cache.h_t.shape
+    T, N, _, H = cache.gates.shape
     if dh.shape != (N, T, H):
         raise ValueError(f"dh must have the shape of h, {(N, T, H)}; got {dh.shape}")
     dh = dh.transpose(1, 0, 2)
-    f, i, o, C_tilde = (cache.gates[:, :, k] for k in range(4))
-    C_prev = np.concatenate([np.zeros((1, N, H)), cache.C_t[:-1]])
-    # The factors that do not depend on the incoming gradient, for all steps at once:
-    #   dnet_f = dC_t * C_{t-1} f(1-f),  dnet_i = dC_t * C_tilde i(1-i),
-    #   dnet_o = dh_t * tanh(C_t) o(1-o), dnet_C = dC_t * i (1-C_tilde^2)
-    to_fi_C = np.stack([C_prev * f * (1 - f), C_tilde * i * (1 - i), i * (1 - C_tilde**2)], 2)
-    to_o = cache.tanh_C_t * o * (1 - o)
-    h_to_C = o * (1 - cache.tanh_C_t**2)  # dC_t += dh_t * o_t (1 - tanh(C_t)^2)
-    dnet = np.empty_like(cache.gates)
+    dnet = _workspace(cache.gates.shape, cache.gates.dtype)  # dL/dnet of each gate and step
     W_h_T = cache.W[:H].T.copy()
     dh_next = np.zeros((N, H))
     dC_next = np.zeros((N, H))
     for t in reversed(range(T)):
+        g = cache.gates[t]
+        f_t, i_t, o_t, C_tilde_t = g[:, 0], g[:, 1], g[:, 2], g[:, 3]
+        tanh_C_t = cache.tanh_C_t[t]
         dh_t = dh[t] + dh_next
-        dC_t = dh_t * h_to_C[t]
+        dC_t = dh_t * o_t
+        dC_t *= 1.0 - tanh_C_t * tanh_C_t  # dh_t o_t (1 - tanh(C_t)^2)
         dC_t += dC_next
         d = dnet[t]
-        np.multiply(dC_t[:, None], to_fi_C[t, :, :2], out=d[:, :2])
-        np.multiply(dh_t, to_o[t], out=d[:, 2])
-        np.multiply(dC_t, to_fi_C[t, :, 2], out=d[:, 3])
-        dC_next = np.multiply(dC_t, f[t], out=dC_t)
+        np.multiply(dC_t, cache.C_all[t], out=d[:, 0])  # df_t = dC_t * C_{t-1}
+        np.multiply(dC_t, C_tilde_t, out=d[:, 1])  # di_t = dC_t * C_tilde_t
+        np.multiply(dh_t, tanh_C_t, out=d[:, 2])  # do_t = dh_t * tanh(C_t)
+        d[:, :3] *= g[:, :3] * (1.0 - g[:, :3])  # sigma' = s (1 - s)
+        np.multiply(dC_t * i_t, 1.0 - C_tilde_t * C_tilde_t, out=d[:, 3])  # dC_tilde_t, tanh'
+        dC_next = np.multiply(dC_t, f_t, out=dC_t)  # dC_{t-1} = dC_t * f_t
         dh_next = d.reshape(N, 4 * H) @ W_h_T
     dnet_2d = dnet.reshape(T * N, 4 * H)
-    dW = cache.hx.reshape(T * N, -1).T @ dnet_2d
+    dW = np.empty_like(cache.W)
+    np.matmul(cache.h_all[:-1].reshape(T * N, H).T, dnet_2d, out=dW[:H])  # h_{t-1} part
+    x_tm = cache.x.transpose(1, 0, 2).reshape(T * N, -1)
+    np.matmul(x_tm.T, dnet_2d, out=dW[H:])  # x_t part
     db = dnet_2d.sum(axis=0)
-    dx = (dnet_2d @ cache.W[H:].T).reshape(T, N, -1).transpose(1, 0, 2)
+    dx = np.matmul(dnet.reshape(T, N, 4 * H), cache.W[H:].T).transpose(1, 0, 2)
     grads = {}
     for k, g in enumerate(STACKED):
         grads[f"W_{g}"] = dW[:, k * H:(k + 1) * H]

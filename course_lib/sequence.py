@@ -26,6 +26,7 @@ from . import losses, lstm, optim, rnn
 from ._validate import as_sequences, check_count, check_positive, check_rng
 
 __all__ = ["SequenceClassifier", "SequenceHistory", "clip_gradients", "generate",
+           "gradient_through_time", "train_recall",
            "next_char_probabilities", "train_sequences"]
 
 CELLS = {
@@ -231,3 +232,40 @@ def generate(model: SequenceClassifier, codec, prompt: str, length: int, *, temp
             out.append(k)
             inputs.append(k)
     return codec.decode(out)
+
+
+def gradient_through_time(cell: str, params: dict, x) -> np.ndarray:
+    r"""How much gradient reaches each earlier step: ||dL/dx_{T-k}|| for k = 0..T-1.
+
+    The loss reads only the last output, L = sum_j h_Tj / sqrt(H), and is sent
+    back through time with the cell's backward pass. Entry k is the norm of the
+    gradient with respect to the input k steps before the end, averaged over the
+    sequences of ``x`` (N, T, D).
+    """
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}")
+    _, forward, backward = CELLS[cell]
+    h, cache = forward(x, None, params)
+    dh = np.zeros_like(h)
+    dh[:, -1] = 1.0 / np.sqrt(h.shape[2])
+    dx, _, _ = backward(dh, cache)
+    return np.linalg.norm(dx, axis=2).mean(axis=0)[::-1]
+
+
+def train_recall(delay: int, cell: str, seed: int, *, n_train: int = 512, n_test: int = 500,
+                 epochs: int = 12, H: int = 16, noise: float = 0.1, forget_bias: float = 4.0,
+                 callback=None):
+    r"""Train a model on :func:`course_lib.sequence_data.delayed_recall` with one seed.
+
+    The same seed gives the same data and initial weights whatever the cell.
+    Returns (model, history, (x_test, y_test)).
+    """
+    from .sequence_data import delayed_recall, recall_symbols
+
+    rng = np.random.default_rng(seed)
+    x, y = delayed_recall(n_train, delay, rng, noise=noise)
+    test = delayed_recall(n_test, delay, rng, noise=noise)
+    model = SequenceClassifier(len(recall_symbols()), H, 4, rng, cell=cell,
+                               forget_bias=forget_bias)
+    history = train_sequences(model, x, y, epochs=epochs, rng=rng, test=test, callback=callback)
+    return model, history, test

@@ -127,8 +127,13 @@ class CharCodec:
         r"""Indices of shape S -> one-hot floats of shape S + (K,)."""
         return np.eye(self.size)[self._check_indices(indices)]
 
-    def windows(self, text: str, length: int, rng: np.random.Generator, n: int):
+    def windows(self, text: str, length: int, rng: np.random.Generator, n: int,
+                at_line_starts: bool = False):
         r"""``n`` random windows of ``length`` characters and, for each step, the next character.
+
+        ``at_line_starts=True`` starts every window at the beginning of a line, so
+        that each window holds a whole sentence: what a late character depends on
+        (the country, for the language) is inside the window.
 
         Returns x (n, length, K) one-hot and y (n, length) indices (x shifted by one).
         """
@@ -138,6 +143,14 @@ class CharCodec:
         if codes.size <= length:
             raise ValueError(f"the text has {codes.size} characters; windows of {length} need "
                              f"at least {length + 1}")
-        starts = rng.integers(0, codes.size - length, n)
+        if at_line_starts:
+            lines = np.flatnonzero(np.array(list(text[:-1])) == "\n") + 1
+            lines = np.concatenate([[0], lines])
+            lines = lines[lines + length < codes.size]
+            if lines.size == 0:
+                raise ValueError(f"no line starts {length + 1} characters before the end")
+            starts = rng.choice(lines, n)
+        else:
+            starts = rng.integers(0, codes.size - length, n)
         idx = starts[:, None] + np.arange(length + 1)
         return self.one_hot(codes[idx[:, :-1]]), codes[idx[:, 1:]]

@@ -47,6 +47,7 @@ MUST_CHANGE = {
                                "neurons per layer (width)", "noise"),
     "03_optimization_overfitting": ("learning rate η", "momentum μ", "dropout rate", "L2 λ"),
     "04_cnn": ("stride s", "padding p", "window p"),
+    "05_rnn_lstm": ("time step t", "temperature"),
 }
 
 
