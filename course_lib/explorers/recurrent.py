@@ -142,7 +142,7 @@ def gate_inspector(model: sequence.SequenceClassifier, x, y, step_names, class_n
                 f"i_t {cache.i[example, t, order[:3]].mean():.2f}")
 
     controls = {
-        "example": slider("example", 0, min(examples, N) - 1, 1, 0),
+        "example": slider("example", 0, min(examples, N) - 1, 1, 0, heavy=True),
         "t": slider("time step t", 0, T - 1, 1, T - 1),
     }
     return LivePanel(controls, update, live, title="LSTM gate inspector")
