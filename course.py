@@ -3,6 +3,8 @@ r"""Set up, open and test the course with one command each (standard library onl
 
     python3 course.py lab        # create .venv, install the course, open JupyterLab
     python3 course.py test       # create .venv, install with test extras, lint + all tests
+    python3 course.py slides     # build the offline slide decks and PDF handouts into slides/
+    python3 course.py present NOTEBOOK   # present a notebook as live slides (Voila, reveal.js)
     python3 course.py execute    # re-run every notebook in place (for authors)
     python3 course.py bench      # print the benchmark table
 
@@ -62,6 +64,24 @@ def setup(extras: str = "") -> Path:
     return python
 
 
+def present_command(notebook: str, *options: str) -> list[str]:
+    r"""Voila serving ``notebook`` as reveal.js slides with live widgets, every asset local.
+
+    The template ``reveal_offline`` (slides/share/voila/templates) is Voila's reveal
+    template with Font Awesome from slides/lib; reveal.js and jQuery also come
+    from slides/lib (installed by ``tools/build_slides.py --assets-only``).
+    """
+    assets = "voila/files/slides/lib"
+    resources = {"reveal": {"url_prefix": f"{assets}/reveal.js", "theme": "white",
+                            "scroll": True},
+                 "course_assets": assets}
+    return ["-m", "voila", notebook, "--template=reveal_offline", "--Voila.ip=127.0.0.1",
+            f"--Voila.root_dir={ROOT}",
+            f"--VoilaConfiguration.resources={resources!r}",
+            "--VoilaConfiguration.file_allowlist=['slides/lib/.*', '.*\\.(png|jpg|gif|svg)']",
+            f"--HTMLExporter.jquery_url={assets}/jquery.min.js", *options]
+
+
 def main(argv: list[str]) -> int:
     command, args = (argv[0], argv[1:]) if argv else ("help", [])
     if command == "lab":
@@ -73,6 +93,17 @@ def main(argv: list[str]) -> int:
         python = setup("test")
         run(python, "-m", "ruff", "check", ".")
         return subprocess.call([str(python), "-m", "pytest", *args], cwd=ROOT)
+    if command == "slides":
+        python = setup("slides")
+        return subprocess.call([str(python), "tools/build_slides.py", *args], cwd=ROOT)
+    if command == "present":
+        if not args or not args[0].endswith(".ipynb"):
+            print("usage: python3 course.py present notebooks/NN_name.ipynb [voila options]")
+            return 2
+        python = setup("slides")
+        run(python, "tools/build_slides.py", "--assets-only")
+        return subprocess.call([str(python), *present_command(*args)], cwd=ROOT,
+                               env=os.environ | {"JUPYTER_PATH": str(ROOT / "slides" / "share")})
     if command == "execute":
         python = setup("test")
         return subprocess.call([str(python), "tools/execute_notebooks.py", *args], cwd=ROOT)

@@ -26,8 +26,10 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def _pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return _requirements(project["dependencies"]) | _requirements(
-        project["optional-dependencies"]["test"])
+    extras = project["optional-dependencies"]
+    test = [r for r in extras["test"] if not r.startswith(project["name"])]  # course-lib[slides]
+    return (_requirements(project["dependencies"]) | _requirements(test)
+            | _requirements(extras["slides"]))
 
 
 def _environment_requirements() -> dict[str, str]:

@@ -1,0 +1,231 @@
+r"""Slides: every notebook has a slide structure, the decks work offline, the live route recomputes.
+
+The decks are built once per run by the same command instructors use
+(``tools/build_slides.py``, i.e. ``python3 course.py slides``) into a temporary
+folder, then opened from ``file://`` in headless Chromium with every request
+recorded. The live route starts ``python3 course.py present``'s Voila command on
+notebook 01 and drags a slider.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import nbformat
+import pytest
+from conftest import IN_CI, NOTEBOOKS, ROOT, chromium_or_skip
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+MIN_SLIDES = 8
+DECKS = [nb for nb in NOTEBOOKS if re.match(r"\d", nb.name)]
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+slide_metadata = _load("slide_metadata")
+
+
+def _slides(path) -> int:
+    nb = nbformat.read(path, as_version=4)
+    return sum(c.metadata.get("slideshow", {}).get("slide_type") in ("slide", "subslide")
+               for c in nb.cells)
+
+
+# ---------------------------------------------------------------- slide metadata
+
+@pytest.mark.parametrize("path", DECKS, ids=[p.stem for p in DECKS])
+def test_notebook_has_slide_structure(path):
+    nb = nbformat.read(path, as_version=4)
+    kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+    assert None not in kinds, (f"{path.name}: cells {[i for i, k in enumerate(kinds) if k is None]}"
+                               " have no slide metadata: run python tools/slide_metadata.py")
+    assert kinds[0] == "slide", "the title cell opens the deck"
+    assert _slides(path) >= MIN_SLIDES, f"{path.name}: only {_slides(path)} slides"
+    first_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
+    for index, cell in enumerate(nb.cells):
+        previous = nb.cells[index - 1] if index else None
+        expected = slide_metadata.slide_type(index, cell, first_code, previous)
+        assert kinds[index] == expected, (f"{path.name} cell {index}: slide type {kinds[index]!r},"
+                                          f" the rules give {expected!r}: run "
+                                          "python tools/slide_metadata.py")
+        shown = cell.cell_type == "code" and kinds[index] != "skip" and (
+            slide_metadata.HIDE not in cell.metadata.get("tags", []))
+        assert not (shown and len(cell.source.splitlines()) > slide_metadata.LONG), (
+            f"{path.name} cell {index}: a long code cell on a slide; tag it hide-input")
+
+
+def test_every_deck_has_speaker_notes():
+    for path in DECKS:
+        nb = nbformat.read(path, as_version=4)
+        notes = [c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type")
+                 == "notes"]
+        assert len(notes) >= 3, f"{path.name}: {len(notes)} speaker notes"
+        assert all(len(c.source.split()) >= 10 for c in notes), f"{path.name}: empty notes"
+
+
+# ---------------------------------------------------------------- static decks
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory):
+    chromium_or_skip()
+    if shutil.which("npm") is None and not (ROOT / "slides" / "node_modules").exists():
+        message = "npm is needed once to install the slides' assets (sudo apt install npm)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    out = tmp_path_factory.mktemp("slides")
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_slides.py"),
+                             "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_or_skip(),
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_index_links_every_deck_and_handout(decks):
+    index = (decks / "index.html").read_text()
+    for path in DECKS:
+        assert f'href="{path.stem}.html"' in index
+        assert f'href="{path.stem}.pdf"' in index
+    assert not re.search(r"(src|href)=\"https?:", index)
+
+
+@pytest.mark.parametrize("path", DECKS, ids=[p.stem for p in DECKS])
+def test_deck_works_offline_from_file(decks, chromium, path):
+    deck = decks / f"{path.stem}.html"
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    outside, errors = [], []
+    page.on("request", lambda r: r.url.startswith(("file:", "data:", "blob:"))
+            or outside.append(r.url))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url} {r.failure}"))
+    page.goto(deck.as_uri())
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=60_000)
+    page.evaluate("() => MathJax.startup.promise")
+    page.wait_for_timeout(1500)  # widget views render after the page
+    report = page.evaluate("""() => {
+        const images = [...document.querySelectorAll('img')];
+        return {slides: Reveal.getTotalSlides(),
+                math: document.querySelectorAll('mjx-container').length,
+                math_errors: document.querySelectorAll('mjx-merror').length,
+                images: images.length,
+                broken: images.filter(i => !(i.complete && i.naturalWidth > 0))
+                              .map(i => i.src.slice(0, 60)),
+                widget_images: document.querySelectorAll('img.widget-image').length,
+                raw_widget_tags: document.querySelectorAll(
+                    'script[type="application/vnd.jupyter.widget-view+json"]').length};
+    }""")
+    page.close()
+    assert outside == [], f"requests left the machine: {outside[:5]}"
+    assert errors == [], f"console errors: {errors[:5]}"
+    assert report["slides"] == _slides(path), report
+    assert report["math"] > 0 and report["math_errors"] == 0, report
+    assert report["images"] > 0 and report["broken"] == [], report
+    assert report["widget_images"] >= 1, f"no widget rendered from its saved state: {report}"
+
+
+@pytest.mark.parametrize("path", DECKS, ids=[p.stem for p in DECKS])
+def test_handout_is_a_pdf_with_a_page_per_slide(decks, path):
+    pdf = (decks / f"{path.stem}.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= _slides(path), f"{pages} pages for {_slides(path)} slides"
+
+
+# ---------------------------------------------------------------- live route
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def voila(decks, tmp_path_factory):
+    r"""``python3 course.py present notebooks/01...`` without the set-up step, on a free port."""
+    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "build_slides.py"), "--assets-only"],
+                   check=True, cwd=ROOT, capture_output=True)
+    port = _free_port()
+    log = open(tmp_path_factory.mktemp("voila") / "voila.log", "w")  # noqa: SIM115
+    command = [sys.executable, *course.present_command(
+        "notebooks/01_neurons_perceptron_xor.ipynb", "--no-browser", f"--port={port}")]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                              env=os.environ | {"JUPYTER_PATH": str(ROOT / "slides" / "share")},
+                              start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "voila/static/voila.js", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("Voila did not start:\n" + open(log.name).read())
+            time.sleep(0.5)
+    yield url
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=20)
+    log.close()
+
+
+def test_live_slides_recompute_a_widget(voila, chromium):
+    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    outside = []
+    page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1",
+                                                   "data:", "blob:")) or outside.append(r.url))
+    page.goto(voila, timeout=120_000)
+    page.wait_for_selector("img.widget-image", state="attached", timeout=120_000)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    present = "section.present:not(.stack) "
+    for _ in range(40):  # next slide until one shows a live panel
+        if page.locator(present + "img.widget-image").count():
+            break
+        page.keyboard.press("Space")
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(1000)
+    image = page.locator(present + "img.widget-image").first
+    before = image.get_attribute("src")
+    handle = page.locator(present + ".noUi-handle").first
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 30, y, steps=5)
+    page.mouse.up()
+    deadline = time.monotonic() + 20
+    while image.get_attribute("src") == before:
+        assert time.monotonic() < deadline, "the plot did not change after dragging a slider"
+        page.wait_for_timeout(200)
+    (ROOT / "build" / "screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ROOT / "build" / "screenshots" / "live-slides.png"))
+    page.close()
+    assert outside == [], f"requests left the machine: {outside[:5]}"
