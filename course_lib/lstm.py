@@ -18,7 +18,7 @@ that flows back along the memory lane:
     do_t       = dh_t * tanh(C_t)          df_t = dC_t * C_{t-1}
     di_t       = dC_t * C_tilde_t          dC_tilde_t = dC_t * i_t
     dC_{t-1}   = dC_t * f_t                (no squashing on the memory lane)
-then through each gate's squashing (sigma' = s (1 - s), tanh' = 1 - t^2) and the
+then through each gate's squashing (sigma'(z) = sigma (1 - sigma), tanh'(z) = 1 - tanh(z)^2) and the
 shared products as in a dense layer. dC_{t-1} = dC_t * f_t is why the LSTM keeps
 gradients alive: with f_t near 1 they pass many steps unchanged.
 
@@ -43,7 +43,7 @@ __all__ = ["GATES", "LSTMCache", "LSTMStepCache", "PARAMS", "STACKED", "lstm_bac
            "lstm_backward_steps", "lstm_forward", "lstm_forward_steps", "lstm_init",
            "lstm_step_backward", "lstm_step_forward"]
 
-#: the gates in the order they are stacked in the fast version
+#: the gates in the lecture's order (the fast version stacks them as STACKED)
 GATES = ("f", "i", "C", "o")
 PARAMS = ("W_f", "W_i", "W_C", "W_o", "b_f", "b_i", "b_C", "b_o")
 
@@ -127,7 +127,7 @@ def lstm_step_backward(dh_t, dC_t, cache: LSTMStepCache):
 
 
 def lstm_forward_steps(x, h0, params: dict):
-    r"""The lecture's loop ``for input in inputs: C_t, h_t = LSTMCELL(C_t, h_t, input)``.
+    r"""The lecture's loop, unpacked in the order the cell returns: ``h_t, C_t = cell(...)``.
 
     Slow and obvious; returns h (N, T, H) and the list of step caches.
     """
@@ -145,6 +145,8 @@ def lstm_forward_steps(x, h0, params: dict):
 
 def lstm_backward_steps(dh, caches):
     r"""Backpropagation through time with :func:`lstm_step_backward`; like :func:`lstm_backward`."""
+    if not caches:
+        raise ValueError("caches is empty: pass the step caches of lstm_forward_steps")
     dh_prev = np.zeros_like(caches[0].C_prev)
     dC_prev = np.zeros_like(dh_prev)
     grads = {name: np.zeros_like(w) for name, w in caches[0].params.items()}

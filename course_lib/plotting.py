@@ -50,7 +50,7 @@ COLORS = {
 }
 
 
-def _axes(ax):
+def axes_or_new(ax):
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -66,7 +66,7 @@ def plot_data(X, y, ax=None, *, size: float = 40, alpha: float = 1.0, hollow: bo
     -------
     list of two PathCollections (class 0, class 1); update with ``set_offsets``.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     X = np.asarray(X, dtype=float)
     y = np.asarray(y)
     artists = []
@@ -110,7 +110,7 @@ def plot_decision_regions(predict: Callable, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5),
     -------
     AxesImage; update with :func:`update_decision_regions`.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     z = _region_values(predict, xlim, ylim, resolution)
     image = ax.imshow(z, origin="lower", extent=(*xlim, *ylim), cmap=CLASS_CMAP,
                       vmin=vmin, vmax=vmax, aspect="auto", interpolation="nearest", zorder=0)
@@ -157,7 +157,7 @@ def linear_boundary(w, xlim, ylim) -> tuple[np.ndarray, np.ndarray]:
 
 def plot_linear_boundary(w, ax=None, *, xlim=None, ylim=None, **line_kwargs):
     r"""Draw the perceptron's decision line w^T x = 0 (bias w_0 first). Returns the Line2D."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     xlim = ax.get_xlim() if xlim is None else xlim
     ylim = ax.get_ylim() if ylim is None else ylim
     kwargs = {"color": "black", "linewidth": 2.0, "label": "$w^T x = 0$"} | line_kwargs
@@ -175,7 +175,7 @@ def update_linear_boundary(line, w) -> None:
 
 def plot_errors(errors, ax=None, *, label: str = "errors", **line_kwargs):
     r"""Errors (or loss) per epoch, epochs counted from 1. Returns the Line2D."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     errors = np.asarray(errors, dtype=float)
     epochs = np.arange(1, errors.size + 1)
     kwargs = {"marker": "o", "color": COLORS["errors"], "label": label} | line_kwargs
@@ -214,7 +214,7 @@ def set_region_limits(image, xlim, ylim) -> None:
 
 def plot_surface_contours(surface, ax=None, levels: int = 25):
     r"""Filled contours of log(1 + L - min L) over the surface's view (darker is lower)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     xs, ys = np.linspace(*surface.xlim, 160), np.linspace(*surface.ylim, 160)
     gx, gy = np.meshgrid(xs, ys)
     height = surface.loss(np.stack([gx, gy], axis=-1))

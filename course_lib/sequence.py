@@ -195,7 +195,9 @@ def train_sequences(model: SequenceClassifier, x, y, *, epochs: int, rng: np.ran
 
 def next_char_probabilities(net, temperature: float) -> np.ndarray:
     r"""P_k = softmax(net_k / temperature): < 1 sharpens the choice, > 1 flattens it."""
-    temperature = check_positive(temperature, "temperature")
+    if not isinstance(temperature, int | float) or not temperature > 0:
+        raise ValueError(f"temperature must be a number > 0 (e.g. 0.01 for nearly greedy "
+                         f"sampling); got {temperature!r}")
     return losses.softmax(np.asarray(net, dtype=np.float64) / temperature)
 
 

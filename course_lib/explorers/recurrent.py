@@ -7,6 +7,7 @@ import html
 import numpy as np
 
 from .. import losses, lstm, sequence
+from ..plotting import axes_or_new
 from ..widgets import LiveFigure, LivePanel, dropdown, slider
 
 __all__ = ["gate_inspector", "memory_cells", "plot_gradient_through_time", "temperature_sampler"]
@@ -27,9 +28,7 @@ def plot_gradient_through_time(norms: dict, ax=None):
     ``norms`` maps a label to an array whose entry k is the gradient's norm k steps
     before the step the loss reads. Returns the lines.
     """
-    from ..plotting import _axes
-
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     lines = []
     styles = ("-", "--", ":", "-.")
     for k, (label, values) in enumerate(norms.items()):
@@ -90,7 +89,7 @@ def gate_inspector(model: sequence.SequenceClassifier, x, y, step_names, class_n
         ax.set_ylabel(label + "\ncells", fontsize=10)
         ax.set_yticks([])
         ax.set_xticks(range(T), [] if row < len(GATE_ROWS) - 1 else None)
-        ax.tick_params(axis="x", labelsize=7)
+        ax.tick_params(axis="x", labelsize=9)
         live.figure.colorbar(images[-1], ax=ax, fraction=0.02, pad=0.01)
     live.axes[0, 0].set_title("every memory cell (rows, best three on top) at every step "
                               "(columns); the orange line is the chosen step", fontsize=10)
@@ -101,7 +100,7 @@ def gate_inspector(model: sequence.SequenceClassifier, x, y, step_names, class_n
     ax_bars = live.figure.add_subplot(grid[:3, 1])
     ax_answer = live.figure.add_subplot(grid[3:, 1])
     bars = ax_bars.barh(range(H), np.zeros(H), color="#0072B2")
-    ax_bars.set_yticks(range(3), labels, fontsize=7)
+    ax_bars.set_yticks(range(3), labels, fontsize=9)
     ax_bars.invert_yaxis()
     ax_bars.set_xlabel("$C_t$ at the chosen step")
     ax_bars.set_ylabel("memory cells (sorted)")
@@ -109,8 +108,8 @@ def gate_inspector(model: sequence.SequenceClassifier, x, y, step_names, class_n
     answer_bars = ax_answer.bar(range(model.K), np.zeros(model.K), color="#009E73")
     ax_answer.set_xticks(range(model.K), class_names)
     ax_answer.set_ylim(0, 1)
-    ax_answer.set_ylabel("P(answer) from $h_t$ at this step")
-    ax_answer.set_title("softmax($h_t W_y + b_y$)", fontsize=10)
+    ax_answer.set_ylabel("P(answer) = softmax($h_t W_y + b_y$)")
+    ax_answer.set_xlabel("the answer read from $h_t$ at this step")
     live.animate(*markers, *bars, *answer_bars)
     shown = {"example": None}
 
@@ -124,6 +123,7 @@ def gate_inspector(model: sequence.SequenceClassifier, x, y, step_names, class_n
             live.axes[-1, 0].set_xticklabels(symbols)
             limit = float(np.abs(cache.C[example]).max()) or 1.0
             ax_bars.set_xlim(-limit, limit)
+            images[3].set_clim(-limit, limit)  # C_t on this example's own scale
             live.invalidate()
             shown["example"] = example
         for marker in markers:
@@ -186,14 +186,13 @@ def temperature_sampler(model: sequence.SequenceClassifier, codec, prompts, leng
                                  rng=np.random.default_rng(seed))
         shown = html.escape(prompt) + "<b>" + html.escape(text) + "</b>"
         return ('<pre style="white-space:pre-wrap;margin:0">' + shown + "</pre>"
-                f"temperature {temperature:.2f}: P spread over {np.sum(p > 0.01)} characters "
-                "with P > 1%")
+                f"temperature {temperature:.2f}: {np.sum(p > 0.01)} character(s) with P > 1%")
 
     prompt = dropdown("prompt", prompts)
     prompt.layout.width = "420px"
     controls = {
         "prompt": prompt,
-        "temperature": slider("temperature", 0.1, 2.0, 0.05, 0.5),
+        "temperature": slider("temperature", 0.1, 2.0, 0.05, 1.0),
         "seed": slider("sample (seed)", 0, 20, 1, 0),
     }
     return LivePanel(controls, update, live, title="Sampling with a temperature")
