@@ -1,0 +1,290 @@
+r"""The exercises of notebooks 01-05: reference solutions, cases and the lecture's hints."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import conv, neurons, optim
+from .activations import sigmoid
+from .exercises import Case, Exercise, _register
+
+# ------------------------------------------------------------------ 01: the perceptron
+
+
+def _perceptron_output(w, x):
+    return int(w[0] + np.dot(w[1:], x) >= 0)
+
+
+def _perceptron_output_cases(rng):
+    cases = [
+        Case("AND unit, input (1, 1)", (np.array([-1.5, 1.0, 1.0]), np.array([1.0, 1.0]))),
+        Case("AND unit, input (0, 1)", (np.array([-1.5, 1.0, 1.0]), np.array([0.0, 1.0]))),
+        Case("exactly on the line, net = 0", (np.array([-1.0, 1.0, 1.0]), np.array([0.0, 1.0]))),
+        Case("negative weights", (np.array([0.5, -1.0, -2.0]), np.array([1.0, 0.0]))),
+        Case("large inputs", (np.array([1.0, -1e6, 2e6]), np.array([3.0, 1.0]))),
+    ]
+    for k in range(4):
+        w = rng.normal(size=4)
+        cases.append(Case(f"random {k + 1}", (w, rng.normal(size=3))))
+    return cases
+
+
+_register(Exercise(
+    "perceptron_output", "perceptron_output(w, x) -> 0 or 1, with w = [w_0, w_1, ..., w_D]",
+    "o = 1 if w_0 + sum_i w_i x_i >= 0 else 0",
+    "the bias w_0 is the weight of a constant input 1; the step fires when the net input is "
+    ">= 0 (also at exactly 0)", _perceptron_output, _perceptron_output_cases))
+
+
+def _perceptron_update(w, x, y, eta):
+    return neurons.perceptron_update(w, x, y, eta)
+
+
+def _perceptron_update_cases(rng):
+    w = np.array([-0.5, 1.0, -1.0])
+    cases = [
+        Case("already right (y = y_hat = 1): no change", (w, np.array([1.0, 0.0]), 1, 0.1)),
+        Case("missed a 1 (y = 1, y_hat = 0)", (w, np.array([0.0, 1.0]), 1, 0.1)),
+        Case("false alarm (y = 0, y_hat = 1)", (w, np.array([2.0, 0.5]), 0, 0.1)),
+        Case("learning rate 1", (w, np.array([0.0, 1.0]), 1, 1.0)),
+        Case("zero weights fire on everything", (np.zeros(3), np.array([1.0, 1.0]), 0, 0.5)),
+    ]
+    for k in range(4):
+        cases.append(Case(f"random {k + 1}", (rng.normal(size=3), rng.normal(size=2),
+                                              int(rng.integers(2)), float(rng.uniform(0.05, 1)))))
+    return cases
+
+
+_register(Exercise(
+    "perceptron_update", "perceptron_update(w, x, y, eta) -> new w (bias w_0 first)",
+    "w <- w + eta (y - y_hat) [1, x]",
+    "compute y_hat with the current w first; the bias w_0 moves as the weight of the "
+    "constant input 1; nothing changes when y = y_hat", _perceptron_update,
+    _perceptron_update_cases))
+
+# ------------------------------------------------------------------ 02: backpropagation
+
+
+def _sigmoid_prime(net):
+    s = sigmoid(net)
+    return s * (1.0 - s)
+
+
+def _array_cases(rng, name="net"):
+    return [
+        Case(f"{name} = 0", (np.array(0.0),)),
+        Case(f"{name} = [-2, 0, 2]", (np.array([-2.0, 0.0, 2.0]),)),
+        Case(f"large |{name}|", (np.array([-40.0, 40.0]),)),
+        Case("a matrix", (rng.normal(size=(3, 2)),)),
+        Case("random", (rng.normal(scale=3, size=5),)),
+    ]
+
+
+_register(Exercise(
+    "sigmoid_prime", "sigmoid_prime(net) -> sigma'(net), element-wise",
+    "sigma'(net) = sigma(net) (1 - sigma(net))",
+    "the derivative is written with sigma(net) itself, not with net; sigma'(0) = 0.25",
+    _sigmoid_prime, _array_cases))
+
+
+def _output_delta(y, o):
+    return -(y - o) * o * (1.0 - o)
+
+
+def _output_delta_cases(rng):
+    return [
+        Case("right answer (o = y): delta 0", (np.array([1.0, 0.0]), np.array([1.0, 0.0]))),
+        Case("o = 0.5", (np.array([1.0]), np.array([0.5]))),
+        Case("too high", (np.array([0.0, 0.0]), np.array([0.9, 0.6]))),
+        Case("a batch", (rng.integers(0, 2, (4, 1)).astype(float), rng.uniform(0.05, 0.95,
+                                                                              (4, 1)))),
+        Case("random", (rng.uniform(size=6), rng.uniform(0.01, 0.99, 6))),
+    ]
+
+
+_register(Exercise(
+    "output_delta", "output_delta(y, o) -> delta_j of a sigmoid output node, squared error",
+    "delta_j = -(y - y_hat) o_j (1 - o_j)",
+    "dL/do_j = -(y - y_hat) for L = (y - y_hat)^2 / 2, times do_j/dnet_j = o_j (1 - o_j)",
+    _output_delta, _output_delta_cases))
+
+
+def _hidden_delta(delta_next, W_next, o):
+    return (delta_next @ W_next.T) * o * (1.0 - o)
+
+
+def _hidden_delta_cases(rng):
+    return [
+        Case("one hidden node, one output", (np.array([[0.2]]), np.array([[0.5]]),
+                                             np.array([[0.5]]))),
+        Case("3 hidden nodes -> 2 outputs", (np.array([[0.1, -0.3]]),
+                                             np.array([[1.0, 2.0], [0.0, -1.0], [0.5, 0.5]]),
+                                             np.array([[0.2, 0.5, 0.9]]))),
+        Case("square weights (2 -> 2)", (np.array([[1.0, -1.0]]),
+                                         np.array([[1.0, 2.0], [3.0, 4.0]]),
+                                         np.array([[0.5, 0.25]]))),
+        Case("a batch of 4", (rng.normal(size=(4, 3)), rng.normal(size=(5, 3)),
+                              rng.uniform(0.05, 0.95, (4, 5)))),
+        Case("saturated nodes (o near 0 or 1)", (np.array([[1.0]]), np.array([[2.0], [3.0]]),
+                                                 np.array([[1e-9, 1 - 1e-9]]))),
+    ]
+
+
+_register(Exercise(
+    "hidden_delta", "hidden_delta(delta_next, W_next, o) -> delta of a hidden layer, "
+    "shapes (N, n_next), (n_hidden, n_next), (N, n_hidden)",
+    "delta_j = (sum_l w_jl delta_l) o_j (1 - o_j)",
+    "W_next[j, l] = w_jl connects hidden node j to next node l, so the sum over l is "
+    "delta_next @ W_next.T; then multiply by sigma'(net_j) = o_j (1 - o_j)",
+    _hidden_delta, _hidden_delta_cases))
+
+# ------------------------------------------------------------------ 03: optimisation
+
+
+def _momentum_step(w, dw, v, eta, mu):
+    return optim.momentum_step(w, dw, v, eta, mu)
+
+
+def _momentum_cases(rng):
+    w, dw = np.array([1.0, -2.0]), np.array([0.5, -1.0])
+    return [
+        Case("first step (v = 0)", (w, dw, np.zeros(2), 0.1, 0.9)),
+        Case("mu = 0 is gradient descent", (w, dw, np.array([0.3, 0.3]), 0.1, 0.0)),
+        Case("moving, no gradient", (w, np.zeros(2), np.array([0.2, -0.1]), 0.1, 0.9)),
+        Case("random", (rng.normal(size=3), rng.normal(size=3), rng.normal(size=3), 0.05, 0.8)),
+    ]
+
+
+_register(Exercise(
+    "momentum_step", "momentum_step(w, dw, v, eta, mu) -> (w_new, v_new)",
+    "v <- mu v - eta dL/dw;  w <- w + v",
+    "update the velocity first, then move w by the new velocity; return both",
+    _momentum_step, _momentum_cases))
+
+
+def _largest_stable_eta(A):
+    return 2.0 / np.linalg.eigvalsh(A).max()
+
+
+def _largest_stable_eta_cases(rng):
+    rotation = np.array([[np.cos(0.6), -np.sin(0.6)], [np.sin(0.6), np.cos(0.6)]])
+    B = rng.normal(size=(3, 3))
+    return [
+        Case("L(w) = (w_1^2 + 10 w_2^2) / 2", (np.diag([1.0, 10.0]),)),
+        Case("round bowl", (np.diag([2.0, 2.0]),)),
+        Case("a rotated ravine", (rotation @ np.diag([1.0, 20.0]) @ rotation.T,)),
+        Case("random, 3 weights", (B @ B.T + 0.5 * np.eye(3),)),
+    ]
+
+
+_register(Exercise(
+    "largest_stable_eta", "largest_stable_eta(A) -> the largest eta for which gradient descent "
+    "on L(w) = w^T A w / 2 converges",
+    "eta < 2 / lambda_max(A)",
+    "gradient descent multiplies the error along each eigenvector of A by (1 - eta lambda); "
+    "it shrinks only when |1 - eta lambda| < 1 for the largest eigenvalue "
+    "(np.linalg.eigvalsh), which is not the largest entry when A is rotated",
+    _largest_stable_eta, _largest_stable_eta_cases))
+
+# ------------------------------------------------------------------ 04: convolution
+
+
+def _conv_output_size(n, k, stride, padding):
+    return conv.conv_output_size(n, k, stride, padding)
+
+
+def _conv_size_cases(rng):
+    return [
+        Case("the lecture's 6x6, k 3, stride 1", (6, 3, 1, 0)),
+        Case("the lecture's 6x6, k 3, stride 2", (6, 3, 2, 0)),
+        Case("32x32x3 with 5x5 filters", (32, 5, 1, 0)),
+        Case("a stride that does not divide", (7, 3, 3, 0)),
+        Case("same size with padding", (7, 3, 1, 1)),
+        Case("AlexNet conv1", (227, 11, 4, 0)),
+        Case("kernel as large as the input", (5, 5, 1, 0)),
+    ] + [Case(f"random {k + 1}", (int(n), 3, int(s), int(p))) for k, (n, s, p) in
+         enumerate(zip(rng.integers(8, 40, 3), rng.integers(1, 4, 3), rng.integers(0, 3, 3),
+                       strict=True))]
+
+
+_register(Exercise(
+    "conv_output_size", "conv_output_size(n, k, stride, padding) -> int",
+    "n_out = floor((n + 2p - k) / s) + 1",
+    "padding adds p on both sides; the last window must fit, so round down (//), then count "
+    "the first position (+ 1)", _conv_output_size, _conv_size_cases))
+
+
+def _cross_correlation_at(x, w, i, j, stride):
+    k = w.shape[0]
+    return float(np.sum(x[i * stride:i * stride + k, j * stride:j * stride + k] * w))
+
+
+LECTURE_X = np.array([[1, 2, 3, 1, 3, 5], [2, 2, 5, 4, 2, 5], [0, 6, 9, 6, 2, 2],
+                      [2, 0, 1, 9, 4, 0], [5, 5, 4, 6, 7, 6], [6, 1, 3, 7, 1, 5]], dtype=float)
+LECTURE_W = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]], dtype=float)
+
+
+def _cross_correlation_cases(rng):
+    skew = np.array([[1.0, 2.0], [0.0, -1.0]])
+    return [
+        Case("the lecture's example, top left", (LECTURE_X, LECTURE_W, 0, 0, 1)),
+        Case("the lecture's example, bottom right", (LECTURE_X, LECTURE_W, 3, 3, 1)),
+        Case("the lecture's example, stride 2, position (1, 0)", (LECTURE_X, LECTURE_W, 1, 0, 2)),
+        Case("a kernel that is not symmetric", (LECTURE_X, skew, 2, 1, 1)),
+        Case("row and column differ", (LECTURE_X, skew, 0, 3, 1)),
+        Case("random 8x8, k 3, stride 2", (rng.normal(size=(8, 8)), rng.normal(size=(3, 3)),
+                                           2, 1, 2)),
+    ]
+
+
+_register(Exercise(
+    "cross_correlation_at", "cross_correlation_at(x, w, i, j, stride) -> out[i, j], a number",
+    "out[i, j] = sum_{u,v} x[i s + u, j s + v] w[u, v]",
+    "the window of output (i, j) starts at row i*stride and column j*stride of x; multiply it "
+    "element-wise by the kernel as it is (cross-correlation does not flip it) and sum",
+    _cross_correlation_at, _cross_correlation_cases))
+
+# ------------------------------------------------------------------ 05: the LSTM cell
+
+
+def _cell_state(f_t, i_t, C_tilde_t, C_prev):
+    return f_t * C_prev + i_t * C_tilde_t
+
+
+def _cell_state_cases(rng):
+    C_prev, C_tilde = np.array([[0.8, -0.5, 2.0]]), np.array([[-0.3, 0.9, 0.1]])
+    ones, zeros = np.ones((1, 3)), np.zeros((1, 3))
+    return [
+        Case("forget gate 1, input gate 0: memory kept", (ones, zeros, C_tilde, C_prev)),
+        Case("forget gate 0, input gate 1: memory replaced", (zeros, ones, C_tilde, C_prev)),
+        Case("half and half", (0.5 * ones, 0.5 * ones, C_tilde, C_prev)),
+        Case("a batch of 4 sequences, 3 cells", tuple(rng.uniform(size=(4, 3)) for _ in range(2))
+             + (rng.uniform(-1, 1, (4, 3)), rng.normal(size=(4, 3)))),
+    ]
+
+
+_register(Exercise(
+    "cell_state", "cell_state(f_t, i_t, C_tilde_t, C_prev) -> C_t",
+    "C_t = f_t * C_{t-1} + i_t * C_tilde_t",
+    "the forget gate scales the old memory C_{t-1}, the input gate scales the new candidate; "
+    "* is element-wise", _cell_state, _cell_state_cases))
+
+
+def _lstm_output(o_t, C_t):
+    return o_t * np.tanh(C_t)
+
+
+def _lstm_output_cases(rng):
+    return [
+        Case("output gate closed", (np.zeros((1, 2)), np.array([[1.0, -2.0]]))),
+        Case("output gate open", (np.ones((1, 3)), np.array([[0.5, -0.5, 3.0]]))),
+        Case("large cell state", (np.full((1, 2), 0.5), np.array([[50.0, -50.0]]))),
+        Case("random batch", (rng.uniform(size=(3, 4)), rng.normal(scale=2, size=(3, 4)))),
+    ]
+
+
+_register(Exercise(
+    "lstm_output", "lstm_output(o_t, C_t) -> h_t",
+    "h_t = o_t * tanh(C_t)",
+    "squash the cell state with tanh first (h_t stays in (-1, 1)), then let the output gate "
+    "scale it", _lstm_output, _lstm_output_cases))

@@ -1,0 +1,177 @@
+r"""Exercises with instant, specific feedback, offline: each checker calls the student's function.
+
+In a notebook::
+
+    def perceptron_update(w, x, y, eta):
+        ...                                   # the student's code
+    exercises.check("perceptron_update", perceptron_update)     # the cell shows the verdict
+
+The checker calls the function on hand-picked cases (zeros, large inputs, edge
+cases of the lecture's equation) and on random ones, compares each result with
+the reference, and prints one line: a success line, or the first case that
+failed with what was expected, what came back and a hint tied to the lecture's
+equation. A function that raises, returns ``None`` or returns the wrong shape or
+type gets a short, friendly message, never a traceback. The verdict is a
+:class:`Result` (``.passed``, ``.message``), shown as its message.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["EXERCISES", "Exercise", "Result", "check", "check_all"]
+
+
+@dataclass(frozen=True)
+class Case:
+    r"""One call of the student's function: a name students can read, and its arguments."""
+
+    name: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    r"""A function to write, its reference solution, its test cases and the lecture's hint."""
+
+    name: str
+    signature: str
+    equation: str  # the lecture's equation, shown in the hint
+    hint: str
+    reference: Callable
+    cases: Callable[[np.random.Generator], list[Case]]
+    tolerance: float = 1e-9
+
+
+@dataclass(frozen=True)
+class Result:
+    r"""What a check found: ``passed`` and the message shown to the student."""
+
+    exercise: str
+    passed: bool
+    message: str
+    failed_case: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+    __repr__ = __str__  # the last line of a cell shows the verdict, nothing else
+
+
+def _short(value) -> str:
+    if isinstance(value, numbers.Number) or (isinstance(value, np.ndarray) and value.ndim == 0):
+        number = complex(value).real if not isinstance(value, bool) else value
+        return str(int(number)) if float(number).is_integer() else f"{float(number):.6g}"
+    text = np.array2string(np.asarray(value), precision=4, threshold=12, separator=", ",
+                           suppress_small=True) if _is_array_like(value) else repr(value)
+    return " ".join(text.split())
+
+
+def _is_array_like(value) -> bool:
+    return isinstance(value, np.ndarray | list | tuple) or isinstance(value, numbers.Number)
+
+
+def _compare(expected, got, tolerance: float) -> str | None:
+    r"""None when ``got`` matches ``expected``; else what is wrong, in words."""
+    if isinstance(expected, tuple):
+        if not isinstance(got, tuple | list) or len(got) != len(expected):
+            return (f"return {len(expected)} values, as a tuple; "
+                    f"got {type(got).__name__}" + (f" of length {len(got)}"
+                                                   if isinstance(got, tuple | list) else ""))
+        for k, (e, g) in enumerate(zip(expected, got, strict=True)):
+            problem = _compare(e, g, tolerance)
+            if problem:
+                return f"value {k + 1} of the {len(expected)} returned: {problem}"
+        return None
+    if isinstance(got, str | bytes | dict) or got is Ellipsis:
+        return f"expected a number or an array; got a {type(got).__name__}"
+    try:
+        got_array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return f"expected a number or an array; got a {type(got).__name__}"
+    expected_array = np.asarray(expected, dtype=float)
+    if got_array.shape != expected_array.shape:
+        return (f"wrong shape: expected {expected_array.shape}, got {got_array.shape} "
+                f"({_short(got)})")
+    if isinstance(expected, numbers.Integral) and not np.all(got_array == np.round(got_array)):
+        return f"expected a whole number; got {_short(got)}"
+    if not np.allclose(got_array, expected_array, rtol=tolerance, atol=tolerance,
+                       equal_nan=True):
+        return f"expected {_short(expected)}, got {_short(got)}"
+    return None
+
+
+def check(name: str, function: Callable, *, seed: int = 0, strict: bool = False) -> Result:
+    r"""Check the student's ``function`` for exercise ``name`` and return the verdict.
+
+    The verdict shows as one line when it is the last expression of a cell.
+    ``strict=True`` raises ``AssertionError`` with the message on failure, for
+    autograding (e.g. in an nbgrader test cell); students never need it.
+    """
+    if name not in EXERCISES:
+        raise ValueError(f"no exercise named {name!r}; the exercises are {', '.join(EXERCISES)}")
+    result = _run(EXERCISES[name], function, np.random.default_rng(seed))
+    if strict and not result.passed:
+        raise AssertionError(result.message)
+    return result
+
+
+def _run(exercise: Exercise, function, rng) -> Result:
+    if not callable(function):
+        return Result(exercise.name, False, f"✗ {exercise.name}: pass your function itself "
+                      f"(check('{exercise.name}', {exercise.name})), not a "
+                      f"{type(function).__name__}")
+    cases = exercise.cases(rng)
+    for case in cases:
+        expected = exercise.reference(*_copy(case.args), **case.kwargs)
+        try:
+            got = function(*_copy(case.args), **case.kwargs)
+        except NotImplementedError:
+            return Result(exercise.name, False,
+                          f"… {exercise.name}: not implemented yet. Replace "
+                          f"`raise NotImplementedError()` by your code: {exercise.signature}.")
+        except Exception as err:  # a student's bug: report it in one line, no traceback
+            return Result(exercise.name, False,
+                          f"✗ {exercise.name}, case '{case.name}': your function raised "
+                          f"{type(err).__name__}: {err}. Hint: {exercise.hint}", case.name)
+        if got is None:
+            return Result(exercise.name, False,
+                          f"✗ {exercise.name}, case '{case.name}': your function returned None. "
+                          "Did you forget `return`?", case.name)
+        problem = _compare(expected, got, exercise.tolerance)
+        if problem:
+            return Result(exercise.name, False,
+                          f"✗ {exercise.name}, case '{case.name}' ({_describe(case)}): "
+                          f"{problem}. Hint: {exercise.hint} ({exercise.equation})", case.name)
+    return Result(exercise.name, True,
+                  f"✓ {exercise.name}: all {len(cases)} cases right ({exercise.equation}).")
+
+
+def _copy(args: tuple) -> tuple:
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _describe(case: Case) -> str:
+    parts = [_short(a) for a in case.args] + [f"{k}={_short(v)}" for k, v in case.kwargs.items()]
+    text = ", ".join(parts)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def check_all(solutions: dict[str, Callable]) -> dict[str, Result]:
+    r"""Check several exercises at once, e.g. for grading: {name: function} -> {name: Result}."""
+    return {name: check(name, function) for name, function in solutions.items()}
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def _register(exercise: Exercise) -> None:
+    EXERCISES[exercise.name] = exercise
+
+
+from . import _exercise_bank  # noqa: E402,F401  (fills EXERCISES)
