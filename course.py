@@ -5,6 +5,7 @@ r"""Set up, open and test the course with one command each (standard library onl
     python3 course.py test       # create .venv, install with test extras, lint + all tests
     python3 course.py slides     # build the offline slide decks and PDF handouts into slides/
     python3 course.py present NOTEBOOK   # present a notebook as live slides (Voila, reveal.js)
+    python3 course.py student    # regenerate the student versions (student/) from notebooks/
     python3 course.py execute    # re-run every notebook in place (for authors)
     python3 course.py bench      # print the benchmark table
 
@@ -24,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("COURSE_VENV", ROOT / ".venv"))
-FIRST_NOTEBOOK = "notebooks/01_neurons_perceptron_xor.ipynb"
+FIRST_NOTEBOOK = "student/01_neurons_perceptron_xor.ipynb"  # students work in student/
 
 
 def venv_python() -> Path:
@@ -104,6 +105,9 @@ def main(argv: list[str]) -> int:
         run(python, "tools/build_slides.py", "--assets-only")
         return subprocess.call([str(python), *present_command(*args)], cwd=ROOT,
                                env=os.environ | {"JUPYTER_PATH": str(ROOT / "slides" / "share")})
+    if command == "student":
+        python = setup()
+        return subprocess.call([str(python), "tools/make_student_versions.py", *args], cwd=ROOT)
     if command == "execute":
         python = setup("test")
         return subprocess.call([str(python), "tools/execute_notebooks.py", *args], cwd=ROOT)
