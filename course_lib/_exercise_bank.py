@@ -24,7 +24,7 @@ def _perceptron_output_cases(rng):
         Case("large inputs", (np.array([1.0, -1e6, 2e6]), np.array([3.0, 1.0]))),
     ]
     for k in range(4):
-        w = rng.normal(size=4)
+        w = rng.normal(size=4) * np.array([3.0, 1.0, 1.0, 1.0])  # a bias that matters
         cases.append(Case(f"random {k + 1}", (w, rng.normal(size=3))))
     return cases
 

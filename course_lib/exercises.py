@@ -65,8 +65,13 @@ class Result:
 
 def _short(value) -> str:
     if isinstance(value, numbers.Number) or (isinstance(value, np.ndarray) and value.ndim == 0):
-        number = complex(value).real if not isinstance(value, bool) else value
+        number = complex(value).real + 0.0 if not isinstance(value, bool) else value
         return str(int(number)) if float(number).is_integer() else f"{float(number):.6g}"
+    if _is_array_like(value):
+        try:
+            value = np.asarray(value, dtype=float) + 0.0  # no "-0." in messages
+        except (TypeError, ValueError):
+            pass
     text = np.array2string(np.asarray(value), precision=4, threshold=12, separator=", ",
                            suppress_small=True) if _is_array_like(value) else repr(value)
     return " ".join(text.split())
@@ -99,7 +104,7 @@ def _compare(expected, got, tolerance: float) -> str | None:
         return (f"wrong shape: expected {expected_array.shape}, got {got_array.shape} "
                 f"({_short(got)})")
     if isinstance(expected, numbers.Integral) and not np.all(got_array == np.round(got_array)):
-        return f"expected a whole number; got {_short(got)}"
+        return f"expected a whole number; got {np.format_float_positional(float(got_array))}"
     if not np.allclose(got_array, expected_array, rtol=tolerance, atol=tolerance,
                        equal_nan=True):
         return f"expected {_short(expected)}, got {_short(got)}"
@@ -136,9 +141,11 @@ def _run(exercise: Exercise, function, rng) -> Result:
                           f"… {exercise.name}: not implemented yet. Replace "
                           f"`raise NotImplementedError()` by your code: {exercise.signature}.")
         except Exception as err:  # a student's bug: report it in one line, no traceback
+            said = " ".join(str(err).split())  # one line, even for an array in the message
+            said = f": {said[:200]}{'...' if len(said) > 200 else ''}" if said else ""
             return Result(exercise.name, False,
                           f"✗ {exercise.name}, case '{case.name}': your function raised "
-                          f"{type(err).__name__}: {err}. Hint: {exercise.hint}", case.name)
+                          f"{type(err).__name__}{said}. Hint: {exercise.hint}", case.name)
         if got is None:
             return Result(exercise.name, False,
                           f"✗ {exercise.name}, case '{case.name}': your function returned None. "
