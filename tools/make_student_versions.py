@@ -13,7 +13,8 @@ what lies between the markers with nbgrader's stub,
     ### END SOLUTION
 
 keeping the indentation, clears every output (students run the notebooks
-themselves; the exercise checkers then say "not implemented yet"), and writes
+themselves; the exercise checkers then say "not implemented yet"), leaves out
+the speaker notes (markdown cells of slide type "notes"), and writes
 the result to ``student/`` with the same file names. Nothing else changes.
 """
 
@@ -50,6 +51,8 @@ def solutions(source: str) -> list[str]:
 def student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     r"""A copy of ``nb`` with stubs instead of solutions and no outputs."""
     nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells  # speaker notes are for the instructor's slides
+                if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
