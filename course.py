@@ -88,8 +88,11 @@ def main(argv: list[str]) -> int:
     if command == "lab":
         python = setup()
         root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        # the repository is the root (student/ and notebooks/ side by side), the
+        # student version of notebook 01 opens first
         return subprocess.call([str(python), "-m", "jupyter", "lab", FIRST_NOTEBOOK,
-                                "--LabApp.news_url=None", *root, *args], cwd=ROOT)
+                                f"--ServerApp.root_dir={ROOT}", "--LabApp.news_url=None",
+                                *root, *args], cwd=ROOT)
     if command == "test":
         python = setup("test")
         run(python, "-m", "ruff", "check", ".")
