@@ -134,8 +134,9 @@ _register(Exercise(
     "hidden_delta", "hidden_delta(delta_next, W_next, o) -> delta of a hidden layer, "
     "shapes (N, n_next), (n_hidden, n_next), (N, n_hidden)",
     "delta_j = (sum_l w_jl delta_l) o_j (1 - o_j)",
-    "W_next[j, l] = w_jl connects hidden node j to next node l, so the sum over l is "
-    "delta_next @ W_next.T; then multiply by sigma'(net_j) = o_j (1 - o_j)",
+    "W_next[j, l] = w_jl connects hidden node j to next node l: the sum runs over the second "
+    "axis of W_next; compare the shapes (N, n_next) and (n_hidden, n_next), then multiply by "
+    "sigma'(net_j) = o_j (1 - o_j)",
     _hidden_delta, _hidden_delta_cases))
 
 # ------------------------------------------------------------------ 03: optimisation
@@ -178,13 +179,13 @@ def _largest_stable_eta_cases(rng):
 
 
 _register(Exercise(
-    "largest_stable_eta", "largest_stable_eta(A) -> the largest eta for which gradient descent "
-    "on L(w) = w^T A w / 2 converges",
+    "largest_stable_eta", "largest_stable_eta(A) -> the boundary of convergence of gradient "
+    "descent on L(w) = w^T A w / 2 (it converges for every eta below it)",
     "eta < 2 / lambda_max(A)",
     "gradient descent multiplies the error along each eigenvector of A by (1 - eta lambda); "
     "it shrinks only when |1 - eta lambda| < 1 for the largest eigenvalue "
     "(np.linalg.eigvalsh), which is not the largest entry when A is rotated",
-    _largest_stable_eta, _largest_stable_eta_cases))
+    _largest_stable_eta, _largest_stable_eta_cases, tolerance=1e-6))
 
 # ------------------------------------------------------------------ 04: convolution
 
@@ -211,7 +212,7 @@ _register(Exercise(
     "conv_output_size", "conv_output_size(n, k, stride, padding) -> int",
     "n_out = floor((n + 2p - k) / s) + 1",
     "padding adds p on both sides; the last window must fit, so round down (//), then count "
-    "the first position (+ 1)", _conv_output_size, _conv_size_cases))
+    "the first position (+ 1)", _conv_output_size, _conv_size_cases, returns_int=True))
 
 
 def _cross_correlation_at(x, w, i, j, stride):

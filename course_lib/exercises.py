@@ -17,6 +17,7 @@ type gets a short, friendly message, never a traceback. The verdict is a
 
 from __future__ import annotations
 
+import html
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Exercise:
     reference: Callable
     cases: Callable[[np.random.Generator], list[Case]]
     tolerance: float = 1e-9
+    returns_int: bool = False  # a size or a count: a float is a mistake even when whole
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,15 @@ class Result:
 
     __repr__ = __str__  # the last line of a cell shows the verdict, nothing else
 
+    def _repr_html_(self) -> str:
+        # in JupyterLab: wrapped at words, the hint on a line of its own
+        verdict, _, hint = self.message.partition(" Hint: ")
+        color = "#1a7f37" if self.passed else "#555555" if self.message.startswith(
+            "✎") else "#b00020"
+        hint_html = f"<br><b>Hint:</b> {html.escape(hint)}" if hint else ""
+        return (f'<div style="font-family: monospace; white-space: normal; line-height: 1.5">'
+                f'<span style="color: {color}">{html.escape(verdict)}</span>{hint_html}</div>')
+
 
 def _short(value) -> str:
     if isinstance(value, numbers.Number) or (isinstance(value, np.ndarray) and value.ndim == 0):
@@ -72,8 +83,8 @@ def _short(value) -> str:
             value = np.asarray(value, dtype=float) + 0.0  # no "-0." in messages
         except (TypeError, ValueError):
             pass
-    text = np.array2string(np.asarray(value), precision=4, threshold=12, separator=", ",
-                           suppress_small=True) if _is_array_like(value) else repr(value)
+    text = np.array2string(np.asarray(value), threshold=12, separator=", ", formatter={
+        "float_kind": lambda v: f"{v:.4g}"}) if _is_array_like(value) else repr(value)
     return " ".join(text.split())
 
 
@@ -81,7 +92,7 @@ def _is_array_like(value) -> bool:
     return isinstance(value, np.ndarray | list | tuple) or isinstance(value, numbers.Number)
 
 
-def _compare(expected, got, tolerance: float) -> str | None:
+def _compare(expected, got, tolerance: float, returns_int: bool = False) -> str | None:
     r"""None when ``got`` matches ``expected``; else what is wrong, in words."""
     if isinstance(expected, tuple):
         if not isinstance(got, tuple | list) or len(got) != len(expected):
@@ -103,6 +114,8 @@ def _compare(expected, got, tolerance: float) -> str | None:
     if got_array.shape != expected_array.shape:
         return (f"wrong shape: expected {expected_array.shape}, got {got_array.shape} "
                 f"({_short(got)})")
+    if returns_int and not isinstance(got, numbers.Integral):
+        return f"expected an int (a size); got {type(got).__name__} {_short(got)}"
     if isinstance(expected, numbers.Integral) and not np.all(got_array == np.round(got_array)):
         return f"expected a whole number; got {np.format_float_positional(float(got_array))}"
     if not np.allclose(got_array, expected_array, rtol=tolerance, atol=tolerance,
@@ -129,7 +142,7 @@ def check(name: str, function: Callable, *, seed: int = 0, strict: bool = False)
 def _run(exercise: Exercise, function, rng) -> Result:
     if not callable(function):
         return Result(exercise.name, False, f"✗ {exercise.name}: pass your function itself "
-                      f"(check('{exercise.name}', {exercise.name})), not a "
+                      f"(check('{exercise.name}', {exercise.name})), not a value of type "
                       f"{type(function).__name__}")
     cases = exercise.cases(rng)
     for case in cases:
@@ -138,23 +151,25 @@ def _run(exercise: Exercise, function, rng) -> Result:
             got = function(*_copy(case.args), **case.kwargs)
         except NotImplementedError:
             return Result(exercise.name, False,
-                          f"… {exercise.name}: not implemented yet. Replace "
+                          f"✎ {exercise.name}: not implemented yet. Replace "
                           f"`raise NotImplementedError()` by your code: {exercise.signature}.")
         except Exception as err:  # a student's bug: report it in one line, no traceback
             said = " ".join(str(err).split())  # one line, even for an array in the message
-            said = f": {said[:200]}{'...' if len(said) > 200 else ''}" if said else ""
+            said = f": {said[:120]}{'...' if len(said) > 120 else ''}" if said else ""
             return Result(exercise.name, False,
-                          f"✗ {exercise.name}, case '{case.name}': your function raised "
-                          f"{type(err).__name__}{said}. Hint: {exercise.hint}", case.name)
+                          f"✗ {exercise.name}, case '{case.name}' ({_describe(case)}): your "
+                          f"function raised {type(err).__name__}{said}. Hint: {exercise.hint}; "
+                          f"lecture: {exercise.equation}", case.name)
         if got is None:
             return Result(exercise.name, False,
                           f"✗ {exercise.name}, case '{case.name}': your function returned None. "
                           "Did you forget `return`?", case.name)
-        problem = _compare(expected, got, exercise.tolerance)
+        problem = _compare(expected, got, exercise.tolerance, exercise.returns_int)
         if problem:
             return Result(exercise.name, False,
                           f"✗ {exercise.name}, case '{case.name}' ({_describe(case)}): "
-                          f"{problem}. Hint: {exercise.hint} ({exercise.equation})", case.name)
+                          f"{problem}. Hint: {exercise.hint}; lecture: {exercise.equation}",
+                          case.name)
     return Result(exercise.name, True,
                   f"✓ {exercise.name}: all {len(cases)} cases right ({exercise.equation}).")
 
@@ -163,8 +178,15 @@ def _copy(args: tuple) -> tuple:
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
+def _argument(value) -> str:
+    if isinstance(value, np.ndarray) and value.size > 9:  # big arrays by their shape
+        return "array " + "x".join(map(str, value.shape))
+    return _short(value)
+
+
 def _describe(case: Case) -> str:
-    parts = [_short(a) for a in case.args] + [f"{k}={_short(v)}" for k, v in case.kwargs.items()]
+    parts = [_argument(a) for a in case.args] + [f"{k}={_argument(v)}"
+                                                  for k, v in case.kwargs.items()]
     text = ", ".join(parts)
     return text if len(text) <= 160 else text[:157] + "..."
 

@@ -152,9 +152,11 @@ def test_independent_solution_passes_the_random_cases_of_other_seeds(name, seed)
 
 
 def test_other_return_types_of_a_right_answer_pass():
-    # a bool, a float 4.0, a list: the value counts, not the type
+    # a bool, a list: the value counts, not the type; but a size must be an int
     assert check("perceptron_output", lambda w, x: bool(w[0] + w[1:] @ x >= 0)).passed
-    assert check("conv_output_size", lambda n, k, s, p: float((n + 2 * p - k) // s + 1)).passed
+    assert check("conv_output_size", lambda n, k, s, p: np.int64((n + 2 * p - k) // s + 1)).passed
+    as_float = check("conv_output_size", lambda n, k, s, p: float((n + 2 * p - k) // s + 1))
+    assert not as_float.passed and "expected an int (a size); got float 4" in as_float.message
     assert check("momentum_step", lambda w, dw, v, eta, mu: list(momentum_step(w, dw, v, eta,
                                                                               mu))).passed
 
@@ -206,18 +208,18 @@ WRONG = {
         "AND unit, input (0, 1)", "expected 0, got 1"),
     "perceptron_update: sign error (y_hat - y)": (
         "perceptron_update", _update_with(lambda w, x: int(_net(w, x) >= 0), sign=-1),
-        "missed a 1 (y = 1, y_hat = 0)", "expected [-0.4, 1. , -0.9], got [-0.6, 1. , -1.1]"),
+        "missed a 1 (y = 1, y_hat = 0)", "expected [-0.4, 1, -0.9], got [-0.6, 1, -1.1]"),
     "perceptron_update: forgot the bias input 1": (
         "perceptron_update",
         lambda w, x, y, eta: np.concatenate(([w[0]], w[1:] + eta * (y - int(_net(w, x) >= 0))
                                              * x)),
-        "missed a 1 (y = 1, y_hat = 0)", "expected [-0.4, 1. , -0.9], got [-0.5, 1. , -0.9]"),
+        "missed a 1 (y = 1, y_hat = 0)", "expected [-0.4, 1, -0.9], got [-0.5, 1, -0.9]"),
     "perceptron_update: y_hat with > instead of >=": (
         "perceptron_update", _update_with(lambda w, x: int(_net(w, x) > 0)),
-        "zero weights fire on everything", "expected [-0.5, -0.5, -0.5], got [0., 0., 0.]"),
+        "zero weights fire on everything", "expected [-0.5, -0.5, -0.5], got [0, 0, 0]"),
     "perceptron_update: no y_hat, w + eta y x": (
         "perceptron_update", _update_with(lambda w, x: 0),
-        "already right (y = y_hat = 1): no change", "expected [-0.5, 1. , -1. ], got"),
+        "already right (y = y_hat = 1): no change", "expected [-0.5, 1, -1], got"),
     "sigmoid_prime: sigma (1 + sigma)": (
         "sigmoid_prime", lambda net: _sigmoid(net) * (1 + _sigmoid(net)),
         "net = 0", "expected 0.25, got 0.75"),
@@ -232,7 +234,7 @@ WRONG = {
         "o = 0.5", "expected [-0.125], got [0.125]"),
     "output_delta: derivative at y instead of o": (
         "output_delta", lambda y, o: -(y - o) * y * (1 - y),
-        "o = 0.5", "expected [-0.125], got [0.]"),
+        "o = 0.5", "expected [-0.125], got [0]"),
     "hidden_delta: missing o (1 - o)": (
         "hidden_delta", lambda d, W, o: d @ W.T,
         "one hidden node, one output", "expected [[0.025]], got [[0.1]]"),
@@ -241,20 +243,20 @@ WRONG = {
         "one hidden node, one output", "expected [[0.025]], got [[0.0235]]"),
     "hidden_delta: W_next not transposed, square weights": (
         "hidden_delta", _transpose_only_when_forced,
-        "square weights (2 -> 2)", "expected [[-0.25 , -0.1875]], got [[-0.5 , -0.375]]"),
+        "square weights (2 -> 2)", "expected [[-0.25, -0.1875]], got [[-0.5, -0.375]]"),
     "momentum_step: sign error v = mu v + eta dw": (
         "momentum_step", lambda w, dw, v, eta, mu: (w + mu * v + eta * dw, mu * v + eta * dw),
         "first step (v = 0)",
-        "value 1 of the 2 returned: expected [ 0.95, -1.9 ], got [ 1.05, -2.1 ]"),
+        "value 1 of the 2 returned: expected [0.95, -1.9], got [1.05, -2.1]"),
     "momentum_step: w moved by the old velocity": (
         "momentum_step", _momentum_old_velocity,
-        "first step (v = 0)", "value 1 of the 2 returned: expected [ 0.95, -1.9 ], got [ 1., -2.]"),
+        "first step (v = 0)", "value 1 of the 2 returned: expected [0.95, -1.9], got [1, -2]"),
     "momentum_step: forgot mu": (
         "momentum_step", lambda w, dw, v, eta, mu: (w + v - eta * dw, v - eta * dw),
-        "mu = 0 is gradient descent", "value 1 of the 2 returned: expected [ 0.95, -1.9 ], got"),
+        "mu = 0 is gradient descent", "value 1 of the 2 returned: expected [0.95, -1.9], got"),
     "momentum_step: (v, w) in the wrong order": (
         "momentum_step", lambda w, dw, v, eta, mu: (mu * v - eta * dw, w + mu * v - eta * dw),
-        "first step (v = 0)", "value 1 of the 2 returned: expected [ 0.95, -1.9 ], got"),
+        "first step (v = 0)", "value 1 of the 2 returned: expected [0.95, -1.9], got"),
     "largest_stable_eta: 1 / lambda_max": (
         "largest_stable_eta", lambda A: 1.0 / np.linalg.eigvalsh(A).max(),
         "L(w) = (w_1^2 + 10 w_2^2) / 2", "expected 0.2, got 0.1"),
@@ -272,7 +274,12 @@ WRONG = {
         "same size with padding", "expected 7, got 6"),
     "conv_output_size: true division": (
         "conv_output_size", lambda n, k, s, p: (n + 2 * p - k) / s + 1,
-        "the lecture's 6x6, k 3, stride 2", "expected a whole number; got 2.5"),
+        "the lecture's 6x6, k 3, stride 1", "expected an int (a size); got float 4"),
+    "conv_output_size: true division, rounded only when whole": (
+        "conv_output_size",
+        lambda n, k, s, p: int((n + 2 * p - k) / s + 1) if ((n + 2 * p - k) / s).is_integer()
+        else (n + 2 * p - k) / s + 1,
+        "the lecture's 6x6, k 3, stride 2", "expected an int (a size); got float 2.5"),
     "conv_output_size: forgot the stride": (
         "conv_output_size", lambda n, k, s, p: n + 2 * p - k + 1,
         "the lecture's 6x6, k 3, stride 2", "expected 2, got 4"),
@@ -296,7 +303,7 @@ WRONG = {
         "a kernel that is not symmetric", "expected"),
     "cell_state: swapped gates": (
         "cell_state", lambda f, i, c_new, c_old: f * c_new + i * c_old,
-        "forget gate 1, input gate 0: memory kept", "expected [[ 0.8, -0.5, 2. ]], got"),
+        "forget gate 1, input gate 0: memory kept", "expected [[0.8, -0.5, 2]], got"),
     "cell_state: forgot the forget gate": (
         "cell_state", lambda f, i, c_new, c_old: c_old + i * c_new,
         "forget gate 0, input gate 1: memory replaced", "expected [[-0.3, 0.9, 0.1]], got"),
@@ -305,15 +312,15 @@ WRONG = {
         "forget gate 0, input gate 1: memory replaced", "expected [[-0.3, 0.9, 0.1]], got"),
     "lstm_output: o * C without tanh": (
         "lstm_output", lambda o, C: o * C,
-        "output gate open", "expected [[ 0.4621, -0.4621, 0.9951]], got [[ 0.5, -0.5, 3. ]]"),
+        "output gate open", "expected [[0.4621, -0.4621, 0.9951]], got [[0.5, -0.5, 3]]"),
     "lstm_output: tanh(o * C)": (
         "lstm_output", lambda o, C: np.tanh(o * C),
-        "large cell state", "expected [[ 0.5, -0.5]], got [[ 1., -1.]]"),
+        "large cell state", "expected [[0.5, -0.5]], got [[1, -1]]"),
     "lstm_output: sigmoid instead of tanh": (
         "lstm_output", lambda o, C: o * _sigmoid(C), "output gate open", "expected"),
     "lstm_output: o + tanh(C)": (
         "lstm_output", lambda o, C: o + np.tanh(C), "output gate closed",
-        "expected [[0., 0.]], got [[ 0.7616, -0.964 ]]"),
+        "expected [[0, 0]], got [[0.7616, -0.964]]"),
 }
 
 
@@ -327,7 +334,7 @@ def test_typical_wrong_answer_is_rejected_with_the_case_and_the_hint(mistake):
     assert result.message.startswith(f"✗ {name}, case '{case}' (")
     assert says in result.message
     assert "expected " in result.message and "got " in result.message
-    assert f"Hint: {exercise.hint} ({exercise.equation})" in result.message
+    assert result.message.endswith(f"Hint: {exercise.hint}; lecture: {exercise.equation}")
     _assert_one_friendly_line(result.message)
 
 
@@ -342,10 +349,10 @@ def test_transposed_weights_in_the_non_square_case_is_a_friendly_exception_line(
     assert result.passed is False
     assert result.failed_case == "3 hidden nodes -> 2 outputs"
     assert result.message.startswith(
-        "✗ hidden_delta, case '3 hidden nodes -> 2 outputs': your function raised ValueError: "
-        "matmul:")
-    assert result.message.endswith(f"Hint: {exercise.hint}")
-    assert "delta_next @ W_next.T" in result.message
+        "✗ hidden_delta, case '3 hidden nodes -> 2 outputs' ([[0.1, -0.3]], [[1, 2], [0, -1], "
+        "[0.5, 0.5]], [[0.2, 0.5, 0.9]]): your function raised ValueError: matmul:")
+    assert result.message.endswith(f"Hint: {exercise.hint}; lecture: {exercise.equation}")
+    assert "delta_next @ W_next.T" not in result.message  # the hint does not give the answer
     _assert_one_friendly_line(result.message)
 
 
@@ -371,7 +378,7 @@ def _no_return(*args, **kwargs):
 def test_not_implemented_yet(name):
     result = check(name, _stub)
     assert result.passed is False
-    assert result.message.startswith(f"… {name}: not implemented yet")
+    assert result.message.startswith(f"✎ {name}: not implemented yet")
     assert EXERCISES[name].signature in result.message
     _assert_one_friendly_line(result.message)
 
@@ -403,8 +410,10 @@ def test_an_exception_is_one_friendly_line(name, function, case, raised):
     result = check(name, function)
     assert result.passed is False
     assert result.failed_case == case
-    assert result.message.startswith(f"✗ {name}, case '{case}': your function raised {raised}")
-    assert result.message.endswith(f". Hint: {EXERCISES[name].hint}")
+    assert result.message.startswith(f"✗ {name}, case '{case}' (")
+    assert f"): your function raised {raised}" in result.message
+    assert result.message.endswith(
+        f". Hint: {EXERCISES[name].hint}; lecture: {EXERCISES[name].equation}")
     _assert_one_friendly_line(result.message)
 
 
@@ -450,7 +459,8 @@ def test_wrong_shape_or_type_is_said_in_words(name, function, case, says):
     assert result.failed_case == case
     assert result.message.startswith(f"✗ {name}, case '{case}' (")
     assert f": {says}" in result.message
-    assert f". Hint: {EXERCISES[name].hint} ({EXERCISES[name].equation})" in result.message
+    assert result.message.endswith(
+        f". Hint: {EXERCISES[name].hint}; lecture: {EXERCISES[name].equation}")
     _assert_one_friendly_line(result.message)
 
 
@@ -505,7 +515,7 @@ def test_check_all():
     failed = {name for name, result in results.items() if not result.passed}
     assert failed == {"sigmoid_prime", "lstm_output"}
     assert results["sigmoid_prime"].failed_case == "net = 0"
-    assert results["lstm_output"].message.startswith("… lstm_output: not implemented yet")
+    assert results["lstm_output"].message.startswith("✎ lstm_output: not implemented yet")
     assert all(results[name].message.startswith(f"✓ {name}:") for name in NAMES
                if name not in failed)
     assert check_all({}) == {}

@@ -98,4 +98,4 @@ def test_student_version_runs_and_every_checker_says_not_implemented(path, tmp_p
     assert errors == [], f"{path.name}: {errors[:1]}"
     verdicts = ["".join(o.get("data", {}).get("text/plain", "") for o in c.outputs)
                 for c in nb.cells if c.cell_type == "code" and "exercises.check(" in c.source]
-    assert verdicts and all(re.match(r"… \w+: not implemented yet", v) for v in verdicts), verdicts
+    assert verdicts and all(re.match(r"✎ \w+: not implemented yet", v) for v in verdicts), verdicts

@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*$",
                       re.MULTILINE | re.DOTALL)
-NOTICE = ("> **Student version.** Write the code of each exercise where it says "
-          "`# YOUR CODE HERE` (delete the `raise NotImplementedError()` line); the cell "
-          "after it checks your function and says what is wrong, or ✓. Generated from the "
-          "instructor version in `notebooks/` by `python3 course.py student`.")
+NOTICE = ("> **Your version of this notebook.** Run the cells in order (or Run → Run All "
+          "Cells). Each exercise ✍ has a cell that says `# YOUR CODE HERE`: replace the "
+          "`raise NotImplementedError()` line by your code and run the cell, then the cell "
+          "after it: it checks your function and says which case is wrong and why, or ✓.")
 
 
 def stub(source: str) -> str:

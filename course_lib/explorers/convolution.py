@@ -87,7 +87,7 @@ def stride_padding_explorer(seed: int = 0) -> LivePanel:
         text = (f"n_out = floor((n + 2p - k) / s) + 1 = floor(({n} + 2·{padding} - {k}) / "
                 f"{stride}) + 1 = {n_out}")
         if skipped:
-            text += (f" · (n + 2p - k) / s is not whole: input rows and columns {skipped} are "
+            text += (f"; (n + 2p - k) / s is not whole: input rows and columns {skipped} are "
                      "never covered (pink)")
         return text
 
