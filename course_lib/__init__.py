@@ -5,6 +5,10 @@ Math core (numpy only, no plotting):
     neurons      McCulloch-Pitts units and Rosenblatt's perceptron with its learning rule
     datasets     logic gates, Gaussian blobs, XOR, moons, circles, spirals
     gradcheck    centred finite differences and relative errors
+    losses, mlp, training, optim, regularization, surfaces    notebooks 02-03
+    conv, pooling, cnn, images                                notebook 04
+    rnn, lstm, sequence, sequence_data                        notebook 05
+    exercises    the checkers of the notebooks' exercises
 Presentation (imports matplotlib / ipywidgets):
     plotting     data, decision regions, boundaries, error curves
     widgets      the live-panel pattern shared by every notebook
