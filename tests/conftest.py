@@ -19,6 +19,20 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: course_lib's modules that draw or show; every other module is the numpy-only math core
+PRESENTATION = ("course_lib.plotting", "course_lib.network_plot", "course_lib.widgets",
+                "course_lib.explorers")
+
+
+def module_name(path: Path) -> str:
+    r"""``course_lib/exercises/bank.py`` -> ``course_lib.exercises.bank`` (a package: its name)."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+#: every module of course_lib by name, and its file
+MODULES = {module_name(path): path for path in sorted((ROOT / "course_lib").rglob("*.py"))}
+MATH_CORE = [name for name in MODULES if not name.startswith(PRESENTATION)]
 
 
 def chromium_or_skip() -> str:

@@ -6,6 +6,7 @@ import sys
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from conftest import MATH_CORE
 
 from course_lib import datasets, neurons
 from course_lib.explorers.convolution import pooling_explorer, stride_padding_explorer
@@ -103,11 +104,7 @@ def test_play_control_spans_the_trained_epochs(gate):
 def test_math_modules_import_neither_matplotlib_nor_ipywidgets():
     code = (
         "import sys\n"
-        "import course_lib.activations, course_lib.neurons, course_lib.datasets, "
-        "course_lib.gradcheck, course_lib.losses, course_lib.mlp, course_lib.training, "
-        "course_lib.optim, course_lib.regularization, course_lib.surfaces, course_lib.conv, "
-        "course_lib.pooling, course_lib.cnn, course_lib.images, course_lib.rnn, "
-        "course_lib.lstm, course_lib.sequence, course_lib.sequence_data, course_lib.exercises\n"
+        f"import {', '.join(MATH_CORE)}\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib was imported'\n"
         "assert 'ipywidgets' not in sys.modules, 'ipywidgets was imported'\n"
     )

@@ -1,18 +1,24 @@
-r"""The exercises of notebooks 01-05: reference solutions, cases and the lecture's hints."""
+r"""The exercises of notebooks 01-05: reference solutions, cases and the lecture's hints.
+
+Each reference solution is the library's own function where the library has
+one (``neurons.perceptron_update``, ``activations.sigmoid_prime``, ...): what
+a student writes is checked against the code the notebooks run on.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import conv, neurons, optim
-from .activations import sigmoid
-from .exercises import Case, Exercise, _register
+from .. import activations, conv, mlp, neurons, optim
+from .checker import Case, Exercise
+
+_BANK: list[Exercise] = []  # in the order of the notebooks
 
 # ------------------------------------------------------------------ 01: the perceptron
 
 
 def _perceptron_output(w, x):
-    return int(w[0] + np.dot(w[1:], x) >= 0)
+    return int(neurons.perceptron_predict(x, w)[0])  # one sample: y_hat = step(w^T x)
 
 
 def _perceptron_output_cases(rng):
@@ -29,15 +35,11 @@ def _perceptron_output_cases(rng):
     return cases
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "perceptron_output", "perceptron_output(w, x) -> 0 or 1, with w = [w_0, w_1, ..., w_D]",
     "o = 1 if w_0 + sum_i w_i x_i >= 0 else 0",
     "the bias w_0 is the weight of a constant input 1; the step fires when the net input is "
     ">= 0 (also at exactly 0)", _perceptron_output, _perceptron_output_cases))
-
-
-def _perceptron_update(w, x, y, eta):
-    return neurons.perceptron_update(w, x, y, eta)
 
 
 def _perceptron_update_cases(rng):
@@ -55,19 +57,14 @@ def _perceptron_update_cases(rng):
     return cases
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "perceptron_update", "perceptron_update(w, x, y, eta) -> new w (bias w_0 first)",
     "w <- w + eta (y - y_hat) [1, x]",
     "compute y_hat with the current w first; the bias w_0 moves as the weight of the "
-    "constant input 1; nothing changes when y = y_hat", _perceptron_update,
+    "constant input 1; nothing changes when y = y_hat", neurons.perceptron_update,
     _perceptron_update_cases))
 
 # ------------------------------------------------------------------ 02: backpropagation
-
-
-def _sigmoid_prime(net):
-    s = sigmoid(net)
-    return s * (1.0 - s)
 
 
 def _array_cases(rng, name="net"):
@@ -80,11 +77,11 @@ def _array_cases(rng, name="net"):
     ]
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "sigmoid_prime", "sigmoid_prime(net) -> sigma'(net), element-wise",
     "sigma'(net) = sigma(net) (1 - sigma(net))",
     "the derivative is written with sigma(net) itself, not with net; sigma'(0) = 0.25",
-    _sigmoid_prime, _array_cases))
+    activations.sigmoid_prime, _array_cases))
 
 
 def _output_delta(y, o):
@@ -102,7 +99,7 @@ def _output_delta_cases(rng):
     ]
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "output_delta", "output_delta(y, o) -> delta_j of a sigmoid output node, squared error",
     "delta_j = -(y - y_hat) o_j (1 - o_j)",
     "dL/do_j = -(y - y_hat) for L = (y - y_hat)^2 / 2, times do_j/dnet_j = o_j (1 - o_j)",
@@ -110,7 +107,9 @@ _register(Exercise(
 
 
 def _hidden_delta(delta_next, W_next, o):
-    return (delta_next @ W_next.T) * o * (1.0 - o)
+    # sum_l w_jl delta_l is the dense layer's dL/do_j, then times sigma'(net_j) = o_j (1 - o_j)
+    do, _, _ = mlp.dense_backward(delta_next, mlp.DenseCache(o, W_next))
+    return do * o * (1.0 - o)
 
 
 def _hidden_delta_cases(rng):
@@ -130,7 +129,7 @@ def _hidden_delta_cases(rng):
     ]
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "hidden_delta", "hidden_delta(delta_next, W_next, o) -> delta of a hidden layer, "
     "shapes (N, n_next), (n_hidden, n_next), (N, n_hidden)",
     "delta_j = (sum_l w_jl delta_l) o_j (1 - o_j)",
@@ -140,10 +139,6 @@ _register(Exercise(
     _hidden_delta, _hidden_delta_cases))
 
 # ------------------------------------------------------------------ 03: optimisation
-
-
-def _momentum_step(w, dw, v, eta, mu):
-    return optim.momentum_step(w, dw, v, eta, mu)
 
 
 def _momentum_cases(rng):
@@ -156,11 +151,11 @@ def _momentum_cases(rng):
     ]
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "momentum_step", "momentum_step(w, dw, v, eta, mu) -> (w_new, v_new)",
     "v <- mu v - eta dL/dw;  w <- w + v",
     "update the velocity first, then move w by the new velocity; return both",
-    _momentum_step, _momentum_cases))
+    optim.momentum_step, _momentum_cases))
 
 
 def _largest_stable_eta(A):
@@ -178,7 +173,7 @@ def _largest_stable_eta_cases(rng):
     ]
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "largest_stable_eta", "largest_stable_eta(A) -> the boundary of convergence of gradient "
     "descent on L(w) = w^T A w / 2 (it converges for every eta below it)",
     "eta < 2 / lambda_max(A)",
@@ -188,10 +183,6 @@ _register(Exercise(
     _largest_stable_eta, _largest_stable_eta_cases, tolerance=1e-6))
 
 # ------------------------------------------------------------------ 04: convolution
-
-
-def _conv_output_size(n, k, stride, padding):
-    return conv.conv_output_size(n, k, stride, padding)
 
 
 def _conv_size_cases(rng):
@@ -208,16 +199,15 @@ def _conv_size_cases(rng):
                        strict=True))]
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "conv_output_size", "conv_output_size(n, k, stride, padding) -> int",
     "n_out = floor((n + 2p - k) / s) + 1",
     "padding adds p on both sides; the last window must fit, so round down (//), then count "
-    "the first position (+ 1)", _conv_output_size, _conv_size_cases, returns_int=True))
+    "the first position (+ 1)", conv.conv_output_size, _conv_size_cases, returns_int=True))
 
 
 def _cross_correlation_at(x, w, i, j, stride):
-    k = w.shape[0]
-    return float(np.sum(x[i * stride:i * stride + k, j * stride:j * stride + k] * w))
+    return float(conv.cross_correlate2d(x, w, stride)[i, j])  # one value of the whole output
 
 
 LECTURE_X = np.array([[1, 2, 3, 1, 3, 5], [2, 2, 5, 4, 2, 5], [0, 6, 9, 6, 2, 2],
@@ -238,7 +228,7 @@ def _cross_correlation_cases(rng):
     ]
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "cross_correlation_at", "cross_correlation_at(x, w, i, j, stride) -> out[i, j], a number",
     "out[i, j] = sum_{u,v} x[i s + u, j s + v] w[u, v]",
     "the window of output (i, j) starts at row i*stride and column j*stride of x; multiply it "
@@ -264,7 +254,7 @@ def _cell_state_cases(rng):
     ]
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "cell_state", "cell_state(f_t, i_t, C_tilde_t, C_prev) -> C_t",
     "C_t = f_t * C_{t-1} + i_t * C_tilde_t",
     "the forget gate scales the old memory C_{t-1}, the input gate scales the new candidate; "
@@ -284,8 +274,12 @@ def _lstm_output_cases(rng):
     ]
 
 
-_register(Exercise(
+_BANK.append(Exercise(
     "lstm_output", "lstm_output(o_t, C_t) -> h_t",
     "h_t = o_t * tanh(C_t)",
     "squash the cell state with tanh first (h_t stays in (-1, 1)), then let the output gate "
     "scale it", _lstm_output, _lstm_output_cases))
+
+
+#: every exercise by name, in the order of the notebooks
+EXERCISES: dict[str, Exercise] = {exercise.name: exercise for exercise in _BANK}

@@ -1,18 +1,16 @@
-r"""Exercises with instant, specific feedback, offline: each checker calls the student's function.
+r"""The checker machinery: a case, an exercise, a verdict, and the check that runs them.
 
-In a notebook::
+:func:`check` calls the student's function on the exercise's hand-picked cases
+(zeros, large inputs, edge cases of the lecture's equation) and on random ones,
+compares each result with the reference solution and returns one
+:class:`Result`: a success line, or the first case that failed with what was
+expected, what came back and a hint tied to the lecture's equation. A function
+that raises, returns ``None`` or returns the wrong shape or type gets a short,
+friendly message, never a traceback.
 
-    def perceptron_update(w, x, y, eta):
-        ...                                   # the student's code
-    exercises.check("perceptron_update", perceptron_update)     # the cell shows the verdict
-
-The checker calls the function on hand-picked cases (zeros, large inputs, edge
-cases of the lecture's equation) and on random ones, compares each result with
-the reference, and prints one line: a success line, or the first case that
-failed with what was expected, what came back and a hint tied to the lecture's
-equation. A function that raises, returns ``None`` or returns the wrong shape or
-type gets a short, friendly message, never a traceback. The verdict is a
-:class:`Result` (``.passed``, ``.message``), shown as its message.
+This module knows no exercise: the exercises themselves are in
+:mod:`course_lib.exercises.bank`, which imports this module (never the other
+way round).
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["EXERCISES", "Exercise", "Result", "check", "check_all"]
+__all__ = ["Case", "Exercise", "Result", "check"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,10 @@ class Exercise:
     returns_int: bool = False  # a size or a count: a float is a mistake even when whole
 
 
+#: text colours of the verdicts in JupyterLab (HTML, not plots: plotting.COLORS is for figures)
+VERDICT_COLORS = {"passed": "#1a7f37", "todo": "#555555", "failed": "#b00020"}
+
+
 @dataclass(frozen=True)
 class Result:
     r"""What a check found: ``passed`` and the message shown to the student."""
@@ -67,8 +69,8 @@ class Result:
     def _repr_html_(self) -> str:
         # in JupyterLab: wrapped at words, the hint on a line of its own
         verdict, _, hint = self.message.partition(" Hint: ")
-        color = "#1a7f37" if self.passed else "#555555" if self.message.startswith(
-            "✎") else "#b00020"
+        kind = "passed" if self.passed else "todo" if self.message.startswith("✎") else "failed"
+        color = VERDICT_COLORS[kind]
         hint_html = f"<br><b>Hint:</b> {html.escape(hint)}" if hint else ""
         return (f'<div style="font-family: monospace; white-space: normal; line-height: 1.5">'
                 f'<span style="color: {color}">{html.escape(verdict)}</span>{hint_html}</div>')
@@ -124,16 +126,15 @@ def _compare(expected, got, tolerance: float, returns_int: bool = False) -> str 
     return None
 
 
-def check(name: str, function: Callable, *, seed: int = 0, strict: bool = False) -> Result:
-    r"""Check the student's ``function`` for exercise ``name`` and return the verdict.
+def check(exercise: Exercise, function: Callable, *, seed: int = 0,
+          strict: bool = False) -> Result:
+    r"""Check the student's ``function`` against ``exercise`` and return the verdict.
 
-    The verdict shows as one line when it is the last expression of a cell.
-    ``strict=True`` raises ``AssertionError`` with the message on failure, for
-    autograding (e.g. in an nbgrader test cell); students never need it.
+    The random cases are drawn from ``numpy.random.default_rng(seed)``, so a
+    verdict is the same every time. ``strict=True`` raises ``AssertionError``
+    with the message on failure, for autograding.
     """
-    if name not in EXERCISES:
-        raise ValueError(f"no exercise named {name!r}; the exercises are {', '.join(EXERCISES)}")
-    result = _run(EXERCISES[name], function, np.random.default_rng(seed))
+    result = _run(exercise, function, np.random.default_rng(seed))
     if strict and not result.passed:
         raise AssertionError(result.message)
     return result
@@ -189,18 +190,3 @@ def _describe(case: Case) -> str:
                                                   for k, v in case.kwargs.items()]
     text = ", ".join(parts)
     return text if len(text) <= 160 else text[:157] + "..."
-
-
-def check_all(solutions: dict[str, Callable]) -> dict[str, Result]:
-    r"""Check several exercises at once, e.g. for grading: {name: function} -> {name: Result}."""
-    return {name: check(name, function) for name, function in solutions.items()}
-
-
-EXERCISES: dict[str, Exercise] = {}
-
-
-def _register(exercise: Exercise) -> None:
-    EXERCISES[exercise.name] = exercise
-
-
-from . import _exercise_bank  # noqa: E402,F401  (fills EXERCISES)
