@@ -7,6 +7,7 @@ deep inside numpy.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -22,11 +23,15 @@ def check_rng(rng, name: str = "rng") -> np.random.Generator:
     return rng
 
 
+def _finite(value: numbers.Real) -> bool:
+    return isinstance(value, numbers.Integral) or math.isfinite(value)  # ints: always finite
+
+
 def check_positive(value, name: str) -> float:
     r"""Return ``value`` as a float if it is a finite number > 0, else raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a positive number; got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
+    if not _finite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number > 0; got {value}")
     return float(value)
 
@@ -35,15 +40,21 @@ def check_nonnegative(value, name: str) -> float:
     r"""Return ``value`` as a float if it is a finite number >= 0, else raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number >= 0; got {type(value).__name__}")
-    if not np.isfinite(value) or value < 0:
+    if not _finite(value) or value < 0:
         raise ValueError(f"{name} must be a finite number >= 0; got {value}")
     return float(value)
 
 
+def check_integer(value, name: str, what: str = "an integer") -> int:
+    r"""Return ``value`` as an int if it is a whole number (not a bool), else a ``TypeError``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be {what}; got {type(value).__name__}")
+    return int(value)
+
+
 def check_count(value, name: str, minimum: int = 1) -> int:
     r"""Return ``value`` if it is an integer >= ``minimum``, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}; got {type(value).__name__}")
+    value = check_integer(value, name, f"an integer >= {minimum}")
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
     return int(value)
@@ -68,7 +79,7 @@ def as_points(X, name: str = "X", n_features: int | None = None) -> np.ndarray:
             f"{name} has {X.shape[1]} feature(s) per point (shape {X.shape}) but this unit "
             f"expects {n_features} input(s): give {name} the shape (N, {n_features})"
         )
-    if not np.all(np.isfinite(X)):
+    if not np.isfinite(X).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     return X
 
@@ -101,9 +112,30 @@ def as_sequences(x, n_inputs: int, name: str = "x") -> np.ndarray:
                          f"({x.shape[0]}, {x.shape[1]}, {n_inputs})")
     if x.shape[1] < 1:
         raise ValueError(f"{name} has shape {x.shape}: a sequence needs at least one time step")
-    if not np.all(np.isfinite(x)):
+    if not np.isfinite(x).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     return x
+
+
+def check_recurrent_params(params, names: tuple[str, ...]) -> tuple[int, int]:
+    r"""Return (D, H) of recurrent weights ``params``: each W of shape (H + D, H), each b (H,).
+
+    ``names`` lists the keys that must be there (W's first: the first one fixes H
+    and D), e.g. ("W", "b") for the RNN or the eight of the LSTM's gates.
+    """
+    if not isinstance(params, dict) or any(name not in params for name in names):
+        raise TypeError(f"params must be a dict with the keys {', '.join(names)}")
+    W = np.asarray(params[names[0]])
+    if W.ndim != 2 or W.shape[0] <= W.shape[1]:
+        raise ValueError(f"{names[0]} must have shape (H + D, H) with D >= 1; got {W.shape}")
+    H = W.shape[1]
+    D = W.shape[0] - H
+    for name in names:
+        want = (H,) if name.startswith("b") else (H + D, H)
+        if np.shape(params[name]) != want:
+            raise ValueError(f"{name} must have shape {want} for H = {H} hidden units and D = {D} "
+                             f"inputs; got {np.shape(params[name])}")
+    return D, H
 
 
 def as_state(h, n: int, n_hidden: int, name: str = "h0") -> np.ndarray:
@@ -116,6 +148,6 @@ def as_state(h, n: int, n_hidden: int, name: str = "h0") -> np.ndarray:
     if h.shape != (n, n_hidden):
         raise ValueError(f"{name} must have shape (N, H) = ({n}, {n_hidden}): one state of "
                          f"H = {n_hidden} units per sequence of the batch; got shape {h.shape}")
-    if not np.all(np.isfinite(h)):
+    if not np.isfinite(h).all():
         raise ValueError(f"{name} contains NaN or infinite values")
     return h.astype(np.result_type(h.dtype, np.float32), copy=False)

@@ -15,7 +15,8 @@ import numpy as np
 __all__ = ["check_gradient", "numerical_derivative", "numerical_gradient", "relative_error"]
 
 
-def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
+                       h: float = 1e-5) -> np.ndarray:
     r"""Gradient of a scalar function by centred differences, one entry at a time.
 
     dL/dx_k ~ (f(x + h e_k) - f(x - h e_k)) / (2 h)
@@ -47,7 +48,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     return grad
 
 
-def numerical_derivative(f: Callable, x, h: float = 1e-5) -> np.ndarray:
+def numerical_derivative(f: Callable[[np.ndarray], np.ndarray], x,
+                         h: float = 1e-5) -> np.ndarray:
     r"""Derivative of an element-wise function at every point of ``x`` at once.
 
     f'(x) ~ (f(x + h) - f(x - h)) / (2 h)
@@ -70,6 +72,7 @@ def relative_error(a, b) -> float:
     return float(np.linalg.norm(a - b) / max(scale, np.finfo(np.float64).tiny))
 
 
-def check_gradient(f: Callable[[], float], x: np.ndarray, analytic, h: float = 1e-5) -> float:
+def check_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, analytic,
+                   h: float = 1e-5) -> float:
     r"""Relative error between an analytic gradient and centred finite differences of f at x."""
     return relative_error(analytic, numerical_gradient(f, x, h))

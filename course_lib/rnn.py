@@ -22,27 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_sequences, as_state, check_count, check_rng
+from ._validate import as_sequences, as_state, check_count, check_recurrent_params, check_rng
 
 __all__ = ["RNNCache", "RNNStepCache", "rnn_backward", "rnn_forward", "rnn_init",
            "rnn_step_backward", "rnn_step_forward"]
-
-
-def check_params(params: dict, names: tuple[str, ...], n_gates: int = 1) -> tuple[int, int]:
-    r"""Return (D, H) from weights ``params[W...]`` of shape (H + D, H) and biases (H,)."""
-    if not isinstance(params, dict) or any(name not in params for name in names):
-        raise TypeError(f"params must be a dict with the keys {', '.join(names)}")
-    W = np.asarray(params[names[0]])
-    if W.ndim != 2 or W.shape[0] <= W.shape[1]:
-        raise ValueError(f"{names[0]} must have shape (H + D, H) with D >= 1; got {W.shape}")
-    H = W.shape[1]
-    D = W.shape[0] - H
-    for name in names:
-        want = (H,) if name.startswith("b") else (H + D, H)
-        if np.shape(params[name]) != want:
-            raise ValueError(f"{name} must have shape {want} for H = {H} hidden units and D = {D} "
-                             f"inputs; got {np.shape(params[name])}")
-    return D, H
 
 
 def rnn_init(D: int, H: int, rng: np.random.Generator) -> dict:
@@ -70,7 +53,7 @@ def rnn_step_forward(x_t, h_prev, params: dict):
 
     x_t (N, D), h_prev (N, H) -> h_t (N, H), cache
     """
-    D, H = check_params(params, ("W", "b"))
+    D, H = check_recurrent_params(params, ("W", "b"))
     x_t = np.asarray(x_t)
     if x_t.ndim != 2 or x_t.shape[1] != D:
         raise ValueError(f"x_t must have shape (N, {D}); got {x_t.shape}")
@@ -114,7 +97,7 @@ def rnn_forward(x, h0, params: dict):
     -------
     h : (N, T, H), every step's state; cache : RNNCache
     """
-    D, H = check_params(params, ("W", "b"))
+    D, H = check_recurrent_params(params, ("W", "b"))
     x = as_sequences(x, D)
     N, T, _ = x.shape
     h_prev = as_state(h0, N, H)

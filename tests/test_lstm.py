@@ -1,9 +1,9 @@
-r"""The LSTM cell: the lecture's gate equations, their backward pass, and the fast version."""
+r"""The LSTM cell: the lecture's gate equations, their backward pass, and the fused version."""
 
 import numpy as np
 import pytest
 
-from course_lib import lstm
+from course_lib import lstm, lstm_fused
 from course_lib.gradcheck import numerical_gradient, relative_error
 
 N, T, D, H = 3, 4, 2, 3
@@ -66,13 +66,13 @@ def test_step_backward_against_finite_differences():
 
 
 def fast(x, h0, params, dh):
-    h, cache = lstm.lstm_forward(x, h0, params)
-    return h, lstm.lstm_backward(dh, cache) if dh is not None else None
+    h, cache = lstm_fused.lstm_forward(x, h0, params)
+    return h, lstm_fused.lstm_backward(dh, cache) if dh is not None else None
 
 
 def steps(x, h0, params, dh):
-    h, caches = lstm.lstm_forward_steps(x, h0, params)
-    return h, lstm.lstm_backward_steps(dh, caches) if dh is not None else None
+    h, cache = lstm.lstm_forward(x, h0, params)
+    return h, lstm.lstm_backward(dh, cache) if dh is not None else None
 
 
 @pytest.mark.parametrize("version", [fast, steps])
@@ -113,23 +113,46 @@ def test_cache_shapes_equal_the_step_caches():
     rng = np.random.default_rng(5)
     params = random_params(rng)
     x, h0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, H))
-    h, cache = lstm.lstm_forward(x, h0, params)
-    _, caches = lstm.lstm_forward_steps(x, h0, params)
-    assert h.shape == (N, T, H)
-    names = {"f": "f_t", "i": "i_t", "o": "o_t", "C_tilde": "C_tilde_t", "C": "C_t"}
+    h, cache = lstm_fused.lstm_forward(x, h0, params)
+    h_steps, step_cache = lstm.lstm_forward(x, h0, params)
+    caches = step_cache.steps
+    assert h.shape == h_steps.shape == (N, T, H) and len(caches) == T
+    names = {"f": "f_t", "i": "i_t", "o": "o_t", "C_tilde": "C_tilde_t", "C": "C_t", "h": "h_t"}
     for name, step_name in names.items():
         value = getattr(cache, name)
-        assert value.shape == (N, T, H), name
+        assert value.shape == getattr(step_cache, name).shape == (N, T, H), name
         expected = np.stack([getattr(c, step_name) for c in caches], axis=1)
         np.testing.assert_allclose(value, expected, rtol=0, atol=1e-12, err_msg=name)
-    assert cache.h.shape == (N, T, H)
+        np.testing.assert_array_equal(getattr(step_cache, name), expected, err_msg=name)
     np.testing.assert_array_equal(cache.h, h)
+    np.testing.assert_array_equal(step_cache.h, h_steps)
+
+
+def test_a_reused_workspace_gives_the_same_gradients():
+    rng = np.random.default_rng(11)
+    params = random_params(rng)
+    workspace = lstm_fused.Workspace()
+    for n in (N, N, 2 * N, N):  # the same shape again, another, and back
+        x, dh = rng.normal(size=(n, T, D)), rng.normal(size=(n, T, H))
+        _, cache = lstm_fused.lstm_forward(x, None, params)
+        with_workspace = lstm_fused.lstm_backward(dh, cache, workspace)
+        fresh = lstm_fused.lstm_backward(dh, cache)
+        np.testing.assert_array_equal(with_workspace[0], fresh[0])
+        for name in lstm.PARAMS:
+            np.testing.assert_array_equal(with_workspace[2][name], fresh[2][name], name)
+    assert len(workspace.arrays) == 2  # one scratch array per shape seen
+
+
+def test_the_fused_module_keeps_no_state_of_its_own():
+    mutable = {name: type(value).__name__ for name, value in vars(lstm_fused).items()
+               if not name.startswith("__") and isinstance(value, dict | list | set | np.ndarray)}
+    assert not mutable, f"module-level mutable state in lstm_fused: {mutable}"
 
 
 def test_gate_ranges():
     rng = np.random.default_rng(6)
     params = random_params(rng)
-    _, cache = lstm.lstm_forward(rng.normal(scale=2.0, size=(5, 8, D)), None, params)
+    _, cache = lstm_fused.lstm_forward(rng.normal(scale=2.0, size=(5, 8, D)), None, params)
     for name in ("f", "i", "o"):  # sigmoid gates
         gate = getattr(cache, name)
         assert np.all((gate > 0) & (gate < 1)), name
@@ -141,12 +164,12 @@ def test_initial_cell_state_is_zero():
     rng = np.random.default_rng(7)
     params = random_params(rng)
     x, h0 = rng.normal(size=(N, T, D)), rng.normal(size=(N, H))
-    h, cache = lstm.lstm_forward(x, h0, params)
+    h, cache = lstm_fused.lstm_forward(x, h0, params)
     h_1, C_1, _ = lstm.lstm_step_forward(x[:, 0], h0, np.zeros((N, H)), params)
     np.testing.assert_allclose(h[:, 0], h_1, rtol=0, atol=1e-12)
     np.testing.assert_allclose(cache.C[:, 0], C_1, rtol=0, atol=1e-12)
-    _, caches = lstm.lstm_forward_steps(x, h0, params)
-    np.testing.assert_array_equal(caches[0].C_prev, 0.0)
+    _, step_cache = lstm.lstm_forward(x, h0, params)
+    np.testing.assert_array_equal(step_cache.steps[0].C_prev, 0.0)
 
 
 def forced_gates(rng, f_bias, i_bias):
@@ -193,7 +216,12 @@ def test_forget_gate_zero_wipes_the_memory():
 PARAMS = random_params(np.random.default_rng(10), D=2, H=3)
 
 
-@pytest.mark.parametrize("forward", [lstm.lstm_forward, lstm.lstm_forward_steps])
+FORWARDS = [lstm.lstm_forward, lstm_fused.lstm_forward]
+BACKWARDS = [(lstm.lstm_forward, lstm.lstm_backward),
+             (lstm_fused.lstm_forward, lstm_fused.lstm_backward)]
+
+
+@pytest.mark.parametrize("forward", FORWARDS)
 @pytest.mark.parametrize(("x", "h0", "match"), [
     (np.zeros((2, 5, 3)), None, r"\(2, 5, 3\).*D = 2.*\(2, 5, 2\)"),  # wrong D
     (np.zeros((2, 5, 2)), np.zeros((2, 4)), r"\(N, H\) = \(2, 3\).*\(2, 4\)"),  # wrong H
@@ -215,24 +243,27 @@ def test_step_bad_input_names_the_shapes(x_t, h_prev, C_prev, match):
         lstm.lstm_step_forward(x_t, h_prev, C_prev, PARAMS)
 
 
-def test_backward_refuses_dh_of_another_shape():
-    _, cache = lstm.lstm_forward(np.zeros((2, 5, 2)), None, PARAMS)
+@pytest.mark.parametrize(("forward", "backward"), BACKWARDS)
+def test_backward_refuses_dh_of_another_shape(forward, backward):
+    _, cache = forward(np.zeros((2, 5, 2)), None, PARAMS)
     with pytest.raises(ValueError, match=r"\(2, 5, 3\).*\(2, 5, 4\)"):
-        lstm.lstm_backward(np.zeros((2, 5, 4)), cache)
+        backward(np.zeros((2, 5, 4)), cache)
 
 
 @pytest.mark.parametrize("params", [
     list(PARAMS.values()), {k: v for k, v in PARAMS.items() if k != "b_o"},
     {"W": PARAMS["W_f"], "b": PARAMS["b_f"]}])
-def test_params_must_be_a_dict_with_every_gate(params):
+@pytest.mark.parametrize("forward", FORWARDS)
+def test_params_must_be_a_dict_with_every_gate(params, forward):
     with pytest.raises(TypeError, match="dict with the keys W_f, W_i, W_C, W_o"):
-        lstm.lstm_forward(np.zeros((2, 5, 2)), None, params)
+        forward(np.zeros((2, 5, 2)), None, params)
 
 
-def test_a_gate_of_the_wrong_shape_is_named():
+@pytest.mark.parametrize("forward", FORWARDS)
+def test_a_gate_of_the_wrong_shape_is_named(forward):
     params = PARAMS | {"W_o": np.zeros((5, 4))}
     with pytest.raises(ValueError, match=r"W_o must have shape \(5, 3\).*got \(5, 4\)"):
-        lstm.lstm_forward(np.zeros((2, 5, 2)), None, params)
+        forward(np.zeros((2, 5, 2)), None, params)
 
 
 @pytest.mark.parametrize(("D_", "H_", "match"), [(0, 3, "D .*got 0"), (2, 0, "H .*got 0")])
