@@ -14,11 +14,14 @@ the kink is stated in the docstring.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
 __all__ = [
     "ACTIVATIONS",
+    "Activation",
+    "DIFFERENTIABLE",
     "elu",
     "elu_prime",
     "get_activation",
@@ -147,22 +150,29 @@ def elu_prime(net, alpha: float = 1.0):
     return np.where(net > 0, 1.0, alpha * np.exp(np.minimum(net, 0.0)))
 
 
-Activation = tuple[Callable, Callable]
+class Activation(NamedTuple):
+    r"""An activation function f and its derivative f_prime (unpacks as ``f, f_prime``)."""
 
-#: name -> (f, f_prime), in the order the lecture's figure shows them; used by widgets.
+    f: Callable
+    f_prime: Callable
+
+
+#: name -> Activation(f, f_prime), in the order the lecture's figure shows them; used by widgets.
 ACTIVATIONS: dict[str, Activation] = {
-    "step": (step, step_prime),
-    "linear": (linear, linear_prime),
-    "sigmoid": (sigmoid, sigmoid_prime),
-    "tanh": (tanh, tanh_prime),
-    "relu": (relu, relu_prime),
-    "leaky_relu": (leaky_relu, leaky_relu_prime),
-    "elu": (elu, elu_prime),
+    "step": Activation(step, step_prime),
+    "linear": Activation(linear, linear_prime),
+    "sigmoid": Activation(sigmoid, sigmoid_prime),
+    "tanh": Activation(tanh, tanh_prime),
+    "relu": Activation(relu, relu_prime),
+    "leaky_relu": Activation(leaky_relu, leaky_relu_prime),
+    "elu": Activation(elu, elu_prime),
 }
+#: the activations gradient descent can train: all but the step, whose f' is 0 everywhere
+DIFFERENTIABLE = tuple(name for name in ACTIVATIONS if name != "step")
 
 
 def get_activation(name: str) -> Activation:
-    r"""Return ``(f, f_prime)`` for an activation name such as ``"sigmoid"``.
+    r"""Return ``Activation(f, f_prime)`` for an activation name such as ``"sigmoid"``.
 
     Raises ``ValueError`` naming the known activations when ``name`` is unknown.
     """

@@ -13,15 +13,26 @@ model has the interface ``training.Trainer`` expects, so the same optimisers tra
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import activations, conv, losses, mlp, pooling
+from ._model import Model
 from ._validate import check_count, check_rng
 
-__all__ = ["CNN"]
+__all__ = ["CNN", "BlockCache"]
 
 
-class CNN:
+class BlockCache(NamedTuple):
+    r"""One conv block's caches: the convolution's, its net input (for relu'), the pooling's."""
+
+    conv: conv.ConvCache
+    net: np.ndarray
+    pool: object
+
+
+class CNN(Model):
     r"""conv blocks + a dense softmax head.
 
     Parameters
@@ -77,45 +88,54 @@ class CNN:
                              f"got shape {y.shape}")
         return y.astype(np.int64)
 
-    def features(self, X, keep: bool = False) -> np.ndarray:
-        r"""The conv blocks' output, flattened: (N, C_L * H_L * W_L)."""
+    def blocks(self, X) -> tuple[list[np.ndarray], list[BlockCache]]:
+        r"""Run the conv blocks: every block's output o_l (N, F_l, H_l, W_l) and its cache.
+
+        o_l = maxpool(relu(conv(o_{l-1}, w_l) + b_l)), with padding K // 2 and o_0 = X.
+        """
         o = self.check_X(X)
-        caches = []
+        outputs, caches = [], []
         for l in range(1, self.n_blocks + 1):
             net, conv_cache = conv.conv2d_forward(o, self.params[f"w{l}"], self.params[f"b{l}"],
                                                   1, self.kernel // 2)
             o, pool_cache = pooling.maxpool2d_forward(activations.relu(net), self.pool, self.pool)
-            caches.append((conv_cache, net, pool_cache))
-        if keep:
-            self._caches = caches
-        return o.reshape(o.shape[0], -1)
+            outputs.append(o)
+            caches.append(BlockCache(conv_cache, net, pool_cache))
+        return outputs, caches
+
+    def features(self, X) -> np.ndarray:
+        r"""The conv blocks' output, flattened: (N, C_L * H_L * W_L), the head's input."""
+        outputs, _ = self.blocks(X)
+        return outputs[-1].reshape(outputs[-1].shape[0], -1)
 
     def feature_maps(self, X) -> list[np.ndarray]:
         r"""Every block's output (after pooling), for plotting: a list of (N, F_l, H_l, W_l)."""
-        o, maps = self.check_X(X), []
-        for l in range(1, self.n_blocks + 1):
-            net, _ = conv.conv2d_forward(o, self.params[f"w{l}"], self.params[f"b{l}"], 1,
-                                         self.kernel // 2)
-            o, _ = pooling.maxpool2d_forward(activations.relu(net), self.pool, self.pool)
-            maps.append(o)
-        return maps
+        return self.blocks(X)[0]
 
     def forward(self, X) -> np.ndarray:
-        r"""Class scores net (N, K); keeps the caches for backward."""
-        self._features = self.features(X, keep=True)
-        net, self._head_cache = mlp.dense_forward(self._features, self.params["W"],
-                                                  self.params["b"])
+        r"""Class scores net = features @ W + b, shape (N, K); keeps the caches for backward."""
+        outputs, self._caches = self.blocks(X)
+        features = outputs[-1].reshape(outputs[-1].shape[0], -1)
+        net, self._head_cache = mlp.dense_forward(features, self.params["W"], self.params["b"])
         return net
 
     def predict(self, X) -> np.ndarray:
+        r"""The most probable class argmax_k net_k, shape (N,)."""
         return np.argmax(self.forward(X), axis=1)
 
     def loss(self, X, y) -> float:
-        net = self.forward(X)
-        return losses.softmax_cross_entropy(net, self.check_y(y, net.shape[0]))[0]
+        r"""Mean cross-entropy of softmax(net) against the labels y."""
+        return self.evaluate(X, y)[0]
 
     def accuracy(self, X, y) -> float:
-        return float(np.mean(self.predict(X) == self.check_y(y, np.asarray(X).shape[0])))
+        r"""Fraction of images classified right."""
+        return self.evaluate(X, y)[1]
+
+    def evaluate(self, X, y) -> tuple[float, float]:
+        r"""Mean cross-entropy and accuracy from one forward pass."""
+        net = self.forward(X)
+        y = self.check_y(y, net.shape[0])
+        return losses.softmax_cross_entropy(net, y)[0], float(np.mean(np.argmax(net, 1) == y))
 
     def loss_and_gradients(self, X, y, *, training: bool = False, masks=None):
         r"""Cross-entropy loss and the gradient of every parameter (frozen ones zero)."""
@@ -125,9 +145,9 @@ class CNN:
         dfeat, grads["W"], grads["b"] = mlp.dense_backward(dnet, self._head_cache)
         do = dfeat.reshape(dfeat.shape[0], *self.feature_shape)
         for l in range(self.n_blocks, 0, -1):
-            conv_cache, net_l, pool_cache = self._caches[l - 1]
-            dnet_l = pooling.maxpool2d_backward(do, pool_cache) * activations.relu_prime(net_l)
-            do, grads[f"w{l}"], grads[f"b{l}"] = conv.conv2d_backward(dnet_l, conv_cache)
+            block = self._caches[l - 1]
+            dnet_l = pooling.maxpool2d_backward(do, block.pool) * activations.relu_prime(block.net)
+            do, grads[f"w{l}"], grads[f"b{l}"] = conv.conv2d_backward(dnet_l, block.conv)
         for name in self.frozen:
             grads[name] = np.zeros_like(grads[name])
         return L, grads
@@ -143,14 +163,3 @@ class CNN:
         self.params["W"] = check_rng(rng).normal(0.0, np.sqrt(1.0 / n_features),
                                                   (n_features, n_classes))
         self.params["b"] = np.zeros(n_classes)
-
-    def copy_params(self) -> dict:
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def set_params(self, params: dict) -> None:
-        for k, v in self.params.items():
-            v[...] = params[k]
-
-    @property
-    def n_weights(self) -> int:
-        return sum(v.size for v in self.params.values())

@@ -15,12 +15,16 @@ With P_1 = sigma(net) or P = softmax(net), dL/dnet = (P - y) / N: the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import numpy as np
 
 from .activations import sigmoid
 
 __all__ = [
     "LOSSES",
+    "OutputLayer",
     "binary_cross_entropy",
     "cross_entropy",
     "log_softmax",
@@ -193,9 +197,16 @@ def softmax_cross_entropy(net, y):
     return float(loss), dnet / n
 
 
-#: output kind -> (output activation name, loss on the net input of the output layer)
+class OutputLayer(NamedTuple):
+    r"""An output kind's activation (by name) and its loss, taken on the output's net input."""
+
+    activation: str
+    loss: Callable
+
+
+#: output kind -> its activation and its loss on the net input of the output layer
 LOSSES = {
-    "regression": ("linear", squared_error),
-    "binary": ("sigmoid", sigmoid_binary_cross_entropy),
-    "multiclass": ("softmax", softmax_cross_entropy),
+    "regression": OutputLayer("linear", squared_error),
+    "binary": OutputLayer("sigmoid", sigmoid_binary_cross_entropy),
+    "multiclass": OutputLayer("softmax", softmax_cross_entropy),
 }

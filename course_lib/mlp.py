@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations, losses, regularization
+from ._model import Model
 from ._validate import check_count, check_nonnegative, check_rng
 
 __all__ = ["MLP", "DenseCache", "dense_backward", "dense_forward"]
@@ -90,7 +91,7 @@ class LayerCache:
     drop: regularization.DropoutCache | None = None
 
 
-class MLP:
+class MLP(Model):
     r"""A multilayer perceptron: any depth (0 hidden layers = a perceptron-like model), any widths.
 
     Parameters
@@ -154,11 +155,6 @@ class MLP:
     def n_layers(self) -> int:
         r"""Number of weight layers (depth + 1)."""
         return len(self.sizes) - 1
-
-    @property
-    def n_weights(self) -> int:
-        r"""Number of trainable numbers (weights and biases)."""
-        return sum(v.size for v in self.params.values())
 
     def check_X(self, X) -> np.ndarray:
         r"""X as an array of shape (N, n_in) in the model's dtype, or a ValueError naming shapes."""
@@ -232,7 +228,9 @@ class MLP:
 
     def predict(self, X) -> np.ndarray:
         r"""Class labels (binary: P_1 >= 0.5; multiclass: argmax_k P_k) or regression values."""
-        y_hat = self.predict_proba(X)
+        return self._decide(self.predict_proba(X))
+
+    def _decide(self, y_hat) -> np.ndarray:
         if self.output == "binary":
             return (y_hat >= 0.5).astype(np.int64)
         if self.output == "multiclass":
@@ -248,9 +246,18 @@ class MLP:
         r"""The data loss L of the network's output on (X, y), no dropout, no penalty."""
         return self._loss(self.forward(X), y)[0]
 
+    def evaluate(self, X, y) -> tuple[float, float | None]:
+        r"""The data loss and the accuracy (None for regression) from one forward pass."""
+        net_out = self.forward(X)
+        L = self._loss(net_out, y)[0]
+        if self.output == "regression":
+            return L, None
+        right = self._decide(self.output_of(net_out)) == self.check_y(y, net_out.shape[0])
+        return L, float(np.mean(right))
+
     def _loss(self, net_out, y):
         y = self.check_y(y, net_out.shape[0])
-        loss_fn = losses.LOSSES[self.output][1]
+        loss_fn = losses.LOSSES[self.output].loss
         if self.output == "binary":
             L, dnet = loss_fn(net_out[:, 0], y)
             return L, dnet[:, None]
@@ -296,14 +303,3 @@ class MLP:
             return None
         y = self.check_y(y, np.asarray(X).shape[0])
         return float(np.mean(self.predict(X) == y))
-
-    def copy_params(self) -> dict[str, np.ndarray]:
-        r"""A copy of the parameters (e.g. to restore the best epoch's weights)."""
-        return {k: v.copy() for k, v in self.params.items()}
-
-    def set_params(self, params: dict[str, np.ndarray]) -> None:
-        r"""Overwrite the parameters in place with ``params`` (same keys and shapes)."""
-        for k, v in self.params.items():
-            if params[k].shape != v.shape:
-                raise ValueError(f"{k} has shape {v.shape}; got {params[k].shape}")
-            v[...] = params[k]

@@ -17,9 +17,14 @@ Lecture, "Minimising the error" to "Learning rate and rate decay".
                              w <- w - eta m_hat / (sqrt(s_hat) + eps),
                              m_hat = m / (1 - beta1^t), s_hat = s / (1 - beta2^t)
 
+    gradient clipping        norm = sqrt(sum over all parameters of sum (dL/dw)^2);
+                             if norm > clip: dL/dw <- dL/dw * clip / norm
+
 ``mu`` is the momentum coefficient (often called beta), in [0, 1); ``v`` the velocity.
-The classes at the end wrap the same steps for every parameter of a network,
-so that ``training.Trainer(update=Momentum(eta, mu))`` trains with them.
+The step functions take one array and return new ones. The classes (``SGD``,
+``Momentum``, ``Nesterov``, ``Adam``) apply the same steps to every parameter of
+a network, in place, and hold the learning rate and the state (v, m, s), so that
+``training.Trainer(model, X, y, optimizer=Momentum(eta, mu), ...)`` trains with them.
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ __all__ = [
     "METHODS",
     "Nesterov",
     "SCHEDULES",
+    "check_clip",
     "check_momentum",
+    "clip_gradients",
     "exponential_decay",
     "gd_step",
     "inverse_time_decay",
@@ -128,11 +135,35 @@ def inverse_time_decay(eta_0: float, t: int, k: float = 0.05) -> float:
     return eta_0 / (1.0 + check_nonnegative(k, "k") * check_count(t, "t", minimum=0))
 
 
+def check_clip(clip) -> float:
+    r"""A clipping norm > 0, or a ValueError."""
+    return check_positive(clip, "clip (the largest gradient norm)")
+
+
+def clip_gradients(grads: dict, clip: float) -> float:
+    r"""Scale all gradients together, in place, so that their joint norm is at most ``clip``.
+
+    norm = sqrt(sum over all parameters of sum dw^2);  if norm > clip: dw <- dw * clip / norm
+    The direction of the step is kept, only its length is capped: one rare huge
+    gradient (backpropagation through time multiplies many Jacobians) cannot
+    throw the weights away. Returns the norm before clipping.
+    """
+    clip = check_clip(clip)
+    norm = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    if norm > clip:
+        for g in grads.values():
+            g *= clip / norm
+    return norm
+
+
 class SGD:
     r"""Plain (stochastic) gradient descent on every parameter, in place, with an optional schedule.
 
+    For each parameter w:  w <- gd_step(w, dL/dw, eta_t)   (w - eta_t dL/dw)
+
     ``schedule(eta_0, t) -> eta_t`` with t the number of updates so far (e.g.
-    ``lambda eta, t: inverse_time_decay(eta, t, 0.01)``).
+    ``lambda eta, t: inverse_time_decay(eta, t, 0.01)``). ``eta_0`` may be
+    changed between updates (a widget's learning-rate slider).
     """
 
     def __init__(self, eta: float, schedule=None):
@@ -142,39 +173,42 @@ class SGD:
 
     @property
     def eta(self) -> float:
-        r"""The learning rate of the next update."""
+        r"""The learning rate of the next update, eta_t."""
         return self.schedule(self.eta_0, self.t) if self.schedule else self.eta_0
 
     def __call__(self, params: dict, grads: dict) -> None:
+        r"""One update of every parameter in ``params`` from ``grads`` (same keys)."""
         eta = self.eta
-        for name, w in params.items():
-            w -= eta * grads[name]
         self.t += 1
+        for name, w in params.items():
+            w[...] = self.step(name, w, grads[name], eta)
+
+    def step(self, name: str, w, dw, eta: float):
+        r"""The new value of parameter ``name``: here w - eta dL/dw."""
+        return gd_step(w, dw, eta)
 
 
 class Momentum(SGD):
     r"""Heavy-ball momentum on every parameter, in place; the velocities are kept in ``v``."""
 
-    step = staticmethod(momentum_step)
+    rule = staticmethod(momentum_step)
 
     def __init__(self, eta: float, mu: float = 0.9, schedule=None):
         super().__init__(eta, schedule)
         self.mu = check_momentum(mu)
         self.v: dict[str, np.ndarray] = {}
 
-    def __call__(self, params: dict, grads: dict) -> None:
-        eta = self.eta
-        for name, w in params.items():
-            v = self.v.get(name, np.zeros_like(w))
-            w_new, self.v[name] = self.step(w, grads[name], v, eta, self.mu)
-            w[...] = w_new
-        self.t += 1
+    def step(self, name: str, w, dw, eta: float):
+        r"""v <- mu v - eta dL/dw; the new w from ``rule`` (heavy ball or Nesterov)."""
+        v = self.v[name] if name in self.v else np.zeros_like(w)  # v_0 = 0
+        w_new, self.v[name] = self.rule(w, dw, v, eta, self.mu)
+        return w_new
 
 
 class Nesterov(Momentum):
     r"""Nesterov momentum on every parameter, in place."""
 
-    step = staticmethod(nesterov_step)
+    rule = staticmethod(nesterov_step)
 
 
 class Adam(SGD):
@@ -187,15 +221,13 @@ class Adam(SGD):
         self.m: dict[str, np.ndarray] = {}
         self.s: dict[str, np.ndarray] = {}
 
-    def __call__(self, params: dict, grads: dict) -> None:
-        eta = self.eta
-        self.t += 1
-        for name, w in params.items():
-            m = self.m.get(name, np.zeros_like(w))
-            s = self.s.get(name, np.zeros_like(w))
-            w_new, self.m[name], self.s[name] = adam_step(w, grads[name], m, s, self.t, eta,
-                                                          self.beta1, self.beta2)
-            w[...] = w_new
+    def step(self, name: str, w, dw, eta: float):
+        r"""m, s updated; w - eta m_hat / (sqrt(s_hat) + eps), t counting this update."""
+        m = self.m[name] if name in self.m else np.zeros_like(w)  # m_0 = s_0 = 0
+        s = self.s[name] if name in self.s else np.zeros_like(w)
+        w_new, self.m[name], self.s[name] = adam_step(w, dw, m, s, self.t, eta, self.beta1,
+                                                      self.beta2)
+        return w_new
 
 
 #: the schedules of notebook 03, gentle enough that eta_t sums to several units over

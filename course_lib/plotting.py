@@ -2,8 +2,10 @@ r"""Plots shared by the notebooks: data, decision regions, linear boundaries, er
 
 Every function takes ``ax=None`` (a new figure is made when None), draws on it
 and returns its artists, so a widget can draw once and then update the artists.
-Colours: the Okabe-Ito palette (colour-blind safe); class 0 is blue, class 1
-orange, everywhere in the course.
+Colours: the Okabe-Ito palette (colour-blind safe), one colour per meaning in
+:data:`COLORS` and one colour map per meaning in :data:`CMAPS`, used by every
+explorer and notebook (which never write a colour code of their own); class 0
+is blue, class 1 orange, everywhere in the course.
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from matplotlib.ticker import MaxNLocator
 __all__ = [
     "CLASS_CMAP",
     "CLASS_COLORS",
+    "CMAPS",
     "COLORS",
+    "SERIES",
+    "axes_or_new",
     "decision_grid",
     "line_in_view",
     "linear_boundary",
     "plot_data",
     "plot_decision_regions",
     "plot_errors",
+    "plot_gradient_through_time",
     "plot_linear_boundary",
     "plot_surface_contours",
     "update_decision_regions",
@@ -33,24 +39,60 @@ __all__ = [
     "set_region_limits",
 ]
 
+_OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9",
+              "green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
+              "vermillion": "#D55E00", "reddish purple": "#CC79A7", "grey": "#999999"}
+_OI = _OKABE_ITO
+
+#: One colour per meaning across the course (Okabe-Ito). Explorers and notebooks take
+#: their colours from here by meaning, never as a colour code of their own.
+COLORS = {
+    # data
+    "class 0": _OI["blue"], "class 1": _OI["orange"],
+    # an activation function and its derivative
+    "f": _OI["vermillion"], "f_prime": _OI["green"],
+    # curves over epochs: on the training data, on held-out data; the thing inspected
+    "errors": _OI["black"], "train": _OI["black"], "test": _OI["grey"],
+    "accent": _OI["reddish purple"],  # the point, epoch or step being inspected
+    "neutral": _OI["grey"],  # shading, chance levels, references
+    "guide": _OI["sky blue"],  # guide lines (slopes, bounds)
+    "minimum": _OI["orange"],  # the global minimum of a loss surface
+    # losses and ways of computing gradients (notebook 02)
+    "squared error": _OI["vermillion"], "cross-entropy": _OI["black"],
+    "finite differences": _OI["vermillion"], "backpropagation": _OI["black"],
+    "forward pass": _OI["grey"],
+    # optimisers and learning-rate schedules (notebook 03)
+    "gradient descent": _OI["black"], "SGD": _OI["black"], "momentum": _OI["vermillion"],
+    "Nesterov": _OI["green"], "Adam": _OI["blue"],
+    "constant": _OI["reddish purple"], "step decay": _OI["orange"],
+    "exponential decay": _OI["green"], "1/t decay": _OI["grey"],
+    # remedies for overfitting (notebook 03)
+    "no remedy": _OI["black"], "early stopping": _OI["reddish purple"],
+    "dropout": _OI["green"], "L2": _OI["vermillion"],
+    # convolution (notebook 04)
+    "kernel": _OI["vermillion"], "uncovered": _OI["reddish purple"], "padding": "#BBBBBB",
+    # recurrent cells and the LSTM's states (notebook 05)
+    "rnn": _OI["vermillion"], "lstm": _OI["blue"], "C_t": _OI["blue"],
+    "probability": _OI["green"],  # a model's output probabilities
+}
 #: Okabe-Ito blue and orange: class 0 and class 1 in every plot of the course.
-CLASS_COLORS = ("#0072B2", "#E69F00")
+CLASS_COLORS = (COLORS["class 0"], COLORS["class 1"])
 #: Light blue (predicted 0) to light orange (predicted 1), for decision regions.
 CLASS_CMAP = LinearSegmentedColormap.from_list(
     "course_classes", ["#9ecae9", "#f7f7f7", "#fdd49e"]
 )
 CLASS_MARKERS = ("o", "^")
-#: One colour per meaning across the course (Okabe-Ito).
-COLORS = {
-    "f": "#D55E00",        # an activation function f(net)
-    "f_prime": "#009E73",  # its derivative f'(net)
-    "errors": "#000000",   # errors or loss per epoch (training data)
-    "test": "#999999",     # the same on test data
-    "accent": "#CC79A7",   # the point or epoch being inspected
-}
+#: Curves that differ only by a setting (e.g. four learning rates), in this order.
+SERIES = tuple(_OI[name] for name in ("black", "green", "vermillion", "reddish purple", "blue",
+                                      "orange", "sky blue"))
+#: One colour map per meaning: signed values (white at 0), values in [0, 1] (gates),
+#: images, grids of numbers, gradients (>= 0).
+CMAPS = {"signed": "PuOr", "unit": "viridis", "image": "gray", "grid": "Greys",
+         "gradient": "Oranges", "surface": "Greys_r"}
 
 
 def axes_or_new(ax):
+    r"""``ax``, or the axes of a new figure when ``ax`` is None."""
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -173,15 +215,16 @@ def update_linear_boundary(line, w) -> None:
     line.set_data(*linear_boundary(w, ax.get_xlim(), ax.get_ylim()))
 
 
-def plot_errors(errors, ax=None, *, label: str = "errors", **line_kwargs):
-    r"""Errors (or loss) per epoch, epochs counted from 1. Returns the Line2D."""
+def plot_errors(errors, ax=None, *, label: str = "errors",
+                ylabel: str = "misclassified samples", **line_kwargs):
+    r"""Errors (or a loss: give ``ylabel``) per epoch, epochs counted from 1. Returns the Line2D."""
     ax = axes_or_new(ax)
     errors = np.asarray(errors, dtype=float)
     epochs = np.arange(1, errors.size + 1)
     kwargs = {"marker": "o", "color": COLORS["errors"], "label": label} | line_kwargs
     (line,) = ax.plot(epochs, errors, **kwargs)
     ax.set_xlabel("epoch")
-    ax.set_ylabel("misclassified samples")
+    ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if np.all(errors == np.round(errors)):
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -219,9 +262,33 @@ def plot_surface_contours(surface, ax=None, levels: int = 25):
     gx, gy = np.meshgrid(xs, ys)
     height = surface.loss(np.stack([gx, gy], axis=-1))
     height = np.log1p(height - height.min())
-    filled = ax.contourf(gx, gy, height, levels=levels, cmap="Greys_r", alpha=0.6)
+    filled = ax.contourf(gx, gy, height, levels=levels, cmap=CMAPS["surface"], alpha=0.6)
     lines = ax.contour(gx, gy, height, levels=levels // 2, colors="white", linewidths=0.5)
-    ax.plot(*surface.minimum, "*", color="#E69F00", markersize=16, markeredgecolor="black")
+    ax.plot(*surface.minimum, "*", color=COLORS["minimum"], markersize=16,
+            markeredgecolor="black")
     ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="$w_1$", ylabel="$w_2$",
            title=surface.name)
     return filled, lines
+
+
+def plot_gradient_through_time(norms: dict, ax=None):
+    r"""Plot ||dL/dx_{T-k}|| against k for each model (log scale).
+
+    ``norms`` maps a label to an array whose entry k is the gradient's norm k steps
+    before the step the loss reads (``sequence.gradient_through_time``); a label
+    that starts with "RNN" or "LSTM" takes that cell's colour. Returns the lines.
+    """
+    ax = axes_or_new(ax)
+    lines = []
+    styles = ("-", "--", ":", "-.")
+    for k, (label, values) in enumerate(norms.items()):
+        values = np.asarray(values, dtype=float)
+        color = COLORS.get(label.split()[0].lower())
+        lines += ax.semilogy(np.arange(values.size), values, styles[k % len(styles)],
+                             label=label, color=color, linewidth=2)
+    ax.set_xlabel("k: steps back from the step the loss reads")
+    ax.set_ylabel(r"$\|\partial L / \partial x_{T-k}\|$ (mean over sequences)")
+    ax.set_title("How much gradient reaches k steps back")
+    ax.legend()
+    ax.grid(True, which="major", alpha=0.3)
+    return lines

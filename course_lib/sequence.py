@@ -1,4 +1,4 @@
-r"""A sequence classifier: an LSTM or vanilla RNN with a softmax output, and its training loop.
+r"""A sequence classifier: an LSTM or vanilla RNN with a softmax output, and what it shows.
 
     h_t      = LSTM or RNN step (see :mod:`course_lib.lstm`, :mod:`course_lib.rnn`)
     net_t    = h_t @ W_y + b_y                  P_t = softmax(net_t)
@@ -7,49 +7,53 @@ The output reads either the last step only (``output="last"``: one label per
 sequence, y of shape (N,)) or every step (``output="every"``: a label per step,
 y of shape (N, T), e.g. the next character of a text).
 
-Training is mini-batch gradient descent with Adam (:class:`course_lib.optim.Adam`,
-momentum with a step size per weight) or momentum, and gradient clipping: when
-the norm of all gradients together exceeds ``clip``, they are scaled down to
-norm ``clip``. Backpropagation through time
-multiplies many Jacobians, so a rare step can produce a huge gradient ("exploding
-gradients"); clipping keeps that one step from throwing the weights away.
+The model trains with the course's one loop, :class:`course_lib.training.Trainer`,
+usually with Adam (:class:`course_lib.optim.Adam`, momentum with a step size per
+weight) and gradient clipping (``clip=1.0``): backpropagation through time
+multiplies many Jacobians, so a rare step can produce a huge gradient
+("exploding gradients"); clipping keeps that one step from throwing the weights
+away. The LSTM runs as :mod:`course_lib.lstm_fused`, the lecture's cell of
+:mod:`course_lib.lstm` with its four gates in one product (tested equal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
-from . import losses, lstm, optim, rnn
-from ._validate import as_sequences, check_count, check_positive, check_rng
+from . import losses, lstm, lstm_fused, optim, rnn, training
+from ._model import Model
+from ._validate import as_sequences, check_count, check_rng
+from .sequence_data import delayed_recall, recall_symbols
 
-__all__ = ["SequenceClassifier", "SequenceHistory", "clip_gradients", "generate",
-           "gradient_through_time", "train_recall",
-           "next_char_probabilities", "train_sequences"]
+__all__ = ["CELLS", "Cell", "SequenceCache", "SequenceClassifier", "generate",
+           "gradient_through_time", "memory_cells", "next_char_probabilities", "train_recall"]
+
+
+class Cell(NamedTuple):
+    r"""A recurrent cell's functions: ``init(D, H, rng)``, ``forward(x, h0, params)``, backward."""
+
+    init: object
+    forward: object
+    backward: object
+
 
 CELLS = {
-    "lstm": (lstm.lstm_init, lstm.lstm_forward, lstm.lstm_backward),
-    "rnn": (rnn.rnn_init, rnn.rnn_forward, rnn.rnn_backward),
+    "lstm": Cell(lstm.lstm_init, lstm_fused.lstm_forward, lstm_fused.lstm_backward),
+    "rnn": Cell(rnn.rnn_init, rnn.rnn_forward, rnn.rnn_backward),
 }
 
 
-def clip_gradients(grads: dict, clip: float) -> float:
-    r"""Scale all gradients together, in place, so that their joint norm is at most ``clip``.
+class SequenceCache(NamedTuple):
+    r"""What :meth:`SequenceClassifier.forward` keeps: every h_t (N, T, H) and the cell's cache."""
 
-    norm = sqrt(sum over all parameters of sum dw^2);  if norm > clip: dw <- dw * clip / norm
-    Returns the norm before clipping.
-    """
-    clip = check_positive(clip, "clip")
-    norm = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
-    if norm > clip:
-        for g in grads.values():
-            g *= clip / norm
-    return norm
+    h: np.ndarray
+    cell: object
 
 
-class SequenceClassifier:
+class SequenceClassifier(Model):
     r"""LSTM or RNN over sequences of D inputs, H units, and a softmax over K classes.
 
     Parameters
@@ -59,6 +63,10 @@ class SequenceClassifier:
     cell : "lstm" or "rnn"
     output : "last" (one label per sequence) or "every" (one label per step)
     forget_bias : the LSTM's initial b_f (see :func:`course_lib.lstm.lstm_init`)
+
+    Attributes
+    ----------
+    params : the cell's parameters (W_f ... b_o, or W, b) and the output layer's W_y, b_y
     """
 
     def __init__(self, D: int, H: int, K: int, rng: np.random.Generator, *,
@@ -71,8 +79,15 @@ class SequenceClassifier:
         self.K = check_count(K, "K (classes)", minimum=2)
         check_rng(rng)
         self.cell, self.output = cell, output
-        init, self._forward, self._backward = CELLS[cell]
-        self.params = init(D, H, rng, forget_bias) if cell == "lstm" else init(D, H, rng)
+        functions = CELLS[cell]
+        self._forward = functions.forward
+        if cell == "lstm":
+            self.params = functions.init(D, H, rng, forget_bias)
+            # the fused backward pass reuses one scratch array, owned by this model
+            self._backward = partial(functions.backward, workspace=lstm_fused.Workspace())
+        else:
+            self.params = functions.init(D, H, rng)
+            self._backward = functions.backward
         scale = 1.0 / np.sqrt(H)
         self.params["W_y"] = rng.uniform(-scale, scale, (H, self.K))
         self.params["b_y"] = np.zeros(self.K)
@@ -82,12 +97,27 @@ class SequenceClassifier:
         r"""The recurrent cell's parameters (without the output layer's W_y, b_y)."""
         return {k: v for k, v in self.params.items() if k not in ("W_y", "b_y")}
 
+    def check_X(self, x) -> np.ndarray:
+        r"""x as floats of shape (N, T, D), or a ValueError naming the shapes."""
+        return as_sequences(x, self.D)
+
+    def check_data(self, x, y):
+        r"""(x, y) checked: y of shape (N,) for output="last", (N, T) for "every"."""
+        x = self.check_X(x)
+        y = np.asarray(y)
+        want = x.shape[:1] if self.output == "last" else x.shape[:2]
+        if y.shape != want:
+            raise ValueError(f"y must have shape {want} (one label per "
+                             f"{'sequence' if self.output == 'last' else 'step'}) for x of shape "
+                             f"{x.shape}; got {y.shape}")
+        return x, y
+
     def forward(self, x, h0=None):
-        r"""x (N, T, D) -> net (N, K) for output="last" or (N, T, K) for "every"; and the caches."""
-        x = as_sequences(x, self.D)
-        h, cache = self._forward(x, h0, self.cell_params)
+        r"""x (N, T, D) -> net (N, K) for output="last" or (N, T, K) for "every", SequenceCache."""
+        x = self.check_X(x)
+        h, cell_cache = self._forward(x, h0, self.cell_params)
         used = h[:, -1] if self.output == "last" else h
-        return used @ self.params["W_y"] + self.params["b_y"], (h, cache)
+        return used @ self.params["W_y"] + self.params["b_y"], SequenceCache(h, cell_cache)
 
     def predict_proba(self, x) -> np.ndarray:
         r"""Class probabilities P = softmax(net), shape (N, K) or (N, T, K)."""
@@ -97,29 +127,26 @@ class SequenceClassifier:
         r"""The most probable class, shape (N,) or (N, T)."""
         return np.argmax(self.forward(x)[0], axis=-1)
 
-    def _check_targets(self, x, y) -> np.ndarray:
-        y = np.asarray(y)
-        want = x.shape[:1] if self.output == "last" else x.shape[:2]
-        if y.shape != want:
-            raise ValueError(f"y must have shape {want} (one label per "
-                             f"{'sequence' if self.output == 'last' else 'step'}) for x of shape "
-                             f"{x.shape}; got {y.shape}")
-        return y
-
     def loss(self, x, y) -> float:
         r"""Mean cross-entropy of the predictions."""
-        return self.loss_and_gradients(x, y, gradients=False)[0]
+        return self.evaluate(x, y)[0]
 
-    def loss_and_gradients(self, x, y, gradients: bool = True):
-        r"""Mean cross-entropy L and dL/dw for every parameter, by backpropagation through time."""
-        x = as_sequences(x, self.D)
-        y = self._check_targets(x, y)
-        net, (h, cache) = self.forward(x)
-        flat_net = net.reshape(-1, self.K)
-        loss, dnet = losses.softmax_cross_entropy(flat_net, y.reshape(-1))
-        if not gradients:
-            return loss, None
-        W_y = self.params["W_y"]
+    def evaluate(self, x, y) -> tuple[float, float]:
+        r"""Mean cross-entropy and the fraction of labels predicted right, from one forward pass."""
+        x, y = self.check_data(x, y)
+        net, _ = self.forward(x)
+        loss, _ = losses.softmax_cross_entropy(net.reshape(-1, self.K), y.reshape(-1))
+        return loss, float(np.mean(np.argmax(net, axis=-1) == y))
+
+    def loss_and_gradients(self, x, y, *, training: bool = False):
+        r"""Mean cross-entropy L and dL/dw for every parameter, by backpropagation through time.
+
+        ``training`` changes nothing here (no dropout); it is the training loop's keyword.
+        """
+        x, y = self.check_data(x, y)
+        net, cache = self.forward(x)
+        loss, dnet = losses.softmax_cross_entropy(net.reshape(-1, self.K), y.reshape(-1))
+        h, W_y = cache.h, self.params["W_y"]
         dh = np.zeros_like(h)
         if self.output == "last":
             used = h[:, -1]
@@ -127,70 +154,14 @@ class SequenceClassifier:
         else:
             used = h.reshape(-1, self.H)
             dh[:] = (dnet @ W_y.T).reshape(h.shape)
-        _, _, grads = self._backward(dh, cache)
+        _, _, grads = self._backward(dh, cache.cell)
         grads["W_y"] = used.T @ dnet
         grads["b_y"] = dnet.sum(axis=0)
         return loss, grads
 
     def accuracy(self, x, y) -> float:
         r"""Fraction of labels predicted right."""
-        x = as_sequences(x, self.D)
-        return float(np.mean(self.predict(x) == self._check_targets(x, y)))
-
-
-@dataclass
-class SequenceHistory:
-    r"""Per epoch: training loss, test accuracy (if test data were given), gradient norm."""
-
-    train_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
-    gradient_norm: list[float] = field(default_factory=list)
-    message: str | None = None
-
-
-def train_sequences(model: SequenceClassifier, x, y, *, epochs: int, rng: np.random.Generator,
-                    eta: float = 0.01, optimizer: str = "adam", batch_size: int = 32,
-                    clip: float = 1.0,
-                    test: tuple | None = None,
-                    callback: Callable[[int, SequenceHistory], None] | None = None
-                    ) -> SequenceHistory:
-    r"""Mini-batch training with gradient clipping.
-
-    Each epoch shuffles the sequences with ``rng`` and takes one step per batch:
-    clip the gradients to norm ``clip``, then update the weights with ``optimizer``:
-    "adam" (:class:`course_lib.optim.Adam`) or "momentum" (mu = 0.9).
-    ``test=(x_test, y_test)`` records the test accuracy after every epoch;
-    ``callback(epoch, history)`` is called after every epoch (progress bars).
-    """
-    x = as_sequences(x, model.D)
-    y = model._check_targets(x, y)
-    check_rng(rng)
-    epochs, batch_size = check_count(epochs, "epochs"), check_count(batch_size, "batch_size")
-    if optimizer not in ("adam", "momentum"):
-        raise ValueError(f"optimizer must be 'adam' or 'momentum'; got {optimizer!r}")
-    update = optim.Adam(eta) if optimizer == "adam" else optim.Momentum(eta, 0.9)
-    history = SequenceHistory()
-    n = x.shape[0]
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(n)
-        total, norms = 0.0, []
-        for start in range(0, n, batch_size):
-            batch = order[start:start + batch_size]
-            loss, grads = model.loss_and_gradients(x[batch], y[batch])
-            norms.append(clip_gradients(grads, clip))
-            update(model.params, grads)
-            total += loss * len(batch)
-        history.train_loss.append(total / n)
-        history.gradient_norm.append(float(np.median(norms)))
-        if not np.isfinite(total):
-            history.message = (f"diverged at epoch {epoch}: the loss is not finite; try a smaller "
-                               f"learning rate or clip")
-            break
-        if test is not None:
-            history.test_accuracy.append(model.accuracy(*test))
-        if callback is not None:
-            callback(epoch, history)
-    return history
+        return self.evaluate(x, y)[1]
 
 
 def next_char_probabilities(net, temperature: float) -> np.ndarray:
@@ -246,28 +217,54 @@ def gradient_through_time(cell: str, params: dict, x) -> np.ndarray:
     """
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}")
-    _, forward, backward = CELLS[cell]
-    h, cache = forward(x, None, params)
+    h, cache = CELLS[cell].forward(x, None, params)
     dh = np.zeros_like(h)
     dh[:, -1] = 1.0 / np.sqrt(h.shape[2])
-    dx, _, _ = backward(dh, cache)
+    dx, _, _ = CELLS[cell].backward(dh, cache)
     return np.linalg.norm(dx, axis=2).mean(axis=0)[::-1]
 
 
-def train_recall(delay: int, cell: str, seed: int, *, n_train: int = 512, n_test: int = 500,
-                 epochs: int = 12, H: int = 16, noise: float = 0.1, forget_bias: float = 4.0,
-                 callback=None):
-    r"""Train a model on :func:`course_lib.sequence_data.delayed_recall` with one seed.
+def memory_cells(C_T, y, n_classes: int) -> np.ndarray:
+    r"""How well each memory cell's final state C_T separates the classes: between / within.
 
-    The same seed gives the same data and initial weights whatever the cell.
+    score_j = Var_k(mean of C_Tj in class k) / mean_k(Var of C_Tj in class k); a
+    large score means cell j holds the answer.
+
+    Parameters
+    ----------
+    C_T : (N, H), the last step's cell state of N sequences (e.g. ``cache.C[:, -1]``)
+    y : (N,), their labels in 0..n_classes-1
+
+    Returns
+    -------
+    scores : (H,)
+    """
+    C_T, y = np.asarray(C_T), np.asarray(y)
+    if C_T.ndim != 2 or y.shape != (C_T.shape[0],):
+        raise ValueError(f"C_T must have shape (N, H) and y shape (N,); got {C_T.shape} and "
+                         f"{y.shape}")
+    present = [k for k in range(n_classes) if np.any(y == k)]
+    means = np.array([C_T[y == k].mean(axis=0) for k in present])
+    within = np.mean([C_T[y == k].var(axis=0) for k in present], axis=0)
+    return means.var(axis=0) / (within + 1e-12)
+
+
+def train_recall(delay: int, cell: str, rng: np.random.Generator, *, n_train: int = 512,
+                 n_test: int = 500, epochs: int = 12, H: int = 16, noise: float = 0.1,
+                 forget_bias: float = 4.0, callback=None):
+    r"""Train a model on :func:`course_lib.sequence_data.delayed_recall`.
+
+    Data, initial weights and the shuffling all come from ``rng``, in that order,
+    so generators seeded alike give the same data and initial weights whatever
+    the cell. Adam (eta = 0.01), batches of 32, gradients clipped to norm 1.
     Returns (model, history, (x_test, y_test)).
     """
-    from .sequence_data import delayed_recall, recall_symbols
-
-    rng = np.random.default_rng(seed)
+    check_rng(rng)
     x, y = delayed_recall(n_train, delay, rng, noise=noise)
     test = delayed_recall(n_test, delay, rng, noise=noise)
     model = SequenceClassifier(len(recall_symbols()), H, 4, rng, cell=cell,
                                forget_bias=forget_bias)
-    history = train_sequences(model, x, y, epochs=epochs, rng=rng, test=test, callback=callback)
+    history = training.train(model, x, y, epochs=epochs, rng=rng, optimizer=optim.Adam(0.01),
+                             batch_size=32, clip=1.0, X_test=test[0], y_test=test[1],
+                             evaluate_training=False, callback=callback)
     return model, history, test

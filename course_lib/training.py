@@ -1,11 +1,20 @@
-r"""The training loop: mini-batch gradient descent with a record of every epoch.
+r"""The training loop of every model in the course: mini-batches, a record of every epoch.
 
 Lecture, "Minimising the error": the optimisation plan
     1. decide the loss function,
-    2. find dL/dw_ij for all i, j (backpropagation: ``MLP.loss_and_gradients``),
-    3. update w_ij <- w_ij - eta dL/dw_ij.
+    2. find dL/dw_ij for all i, j (backpropagation: the model's ``loss_and_gradients``),
+    3. update w_ij <- w_ij - eta dL/dw_ij (or another rule of :mod:`course_lib.optim`).
 One epoch visits every training sample once, in mini-batches of ``batch_size``
 samples (1 = pure stochastic gradient descent, N = full-batch gradient descent).
+
+:class:`Trainer` trains an ``MLP``, a ``CNN`` or a ``SequenceClassifier`` alike
+(anything with the interface of :class:`course_lib._model.Model`). Two optional
+devices:
+    gradient clipping   norm = ||all gradients together||; if norm > clip:
+                        every dL/dw <- dL/dw * clip / norm   (exploding gradients, RNNs)
+    early stopping      stop once the validation loss has not improved for
+                        ``patience`` epochs, and go back to the best epoch's weights
+                        (lecture, "Overfitting": remedies)
 """
 
 from __future__ import annotations
@@ -15,33 +24,63 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_count, check_positive, check_rng
+from . import optim
+from ._validate import check_count, check_integer, check_rng
 
-__all__ = ["History", "Trainer", "sgd_step", "train"]
-
-
-def sgd_step(params: dict, grads: dict, eta: float) -> None:
-    r"""Gradient descent step, in place: w <- w - eta * dL/dw for every parameter."""
-    for name, w in params.items():
-        w -= eta * grads[name]
+__all__ = ["EarlyStopping", "History", "Trainer", "train"]
 
 
 @dataclass
 class History:
-    r"""What happened in each epoch; ``message`` says why training stopped early, if it did."""
+    r"""What happened in each epoch; ``message`` says why training stopped early, if it did.
+
+    ``batch_loss`` is the mean of the epoch's mini-batch losses (each before its
+    update), free to record; ``train_loss`` and ``train_accuracy`` are measured on
+    the whole training set after the epoch (unless the trainer was told not to),
+    ``test_*`` on the held-out data. ``gradient_norm`` (with clipping) is the
+    median over the epoch's mini-batches of the norm before clipping.
+    """
 
     train_loss: list[float] = field(default_factory=list)
     test_loss: list[float] = field(default_factory=list)
     train_accuracy: list[float] = field(default_factory=list)
     test_accuracy: list[float] = field(default_factory=list)
+    batch_loss: list[float] = field(default_factory=list)
+    gradient_norm: list[float] = field(default_factory=list)
     message: str | None = None
-    best_epoch: int | None = None  # epoch of the lowest test loss, with early stopping
+    best_epoch: int | None = None  # epoch of the lowest validation loss, with early stopping
     stopped_early_at: int | None = None
 
     @property
     def epochs(self) -> int:
         r"""Number of completed epochs."""
-        return len(self.train_loss)
+        return len(self.batch_loss)
+
+
+class EarlyStopping:
+    r"""Watch the validation loss epoch by epoch; say when to stop, and keep the best weights.
+
+    stop at epoch e  when  e - (epoch of the lowest validation loss so far) >= patience
+
+    Attributes
+    ----------
+    best_loss, best_epoch : the lowest validation loss so far and its epoch
+    best_params : a copy of the parameters at ``best_epoch``
+    """
+
+    def __init__(self, patience: int):
+        self.patience = check_count(patience, "patience")
+        self.best_loss = np.inf
+        self.best_epoch: int | None = None
+        self.best_params: dict[str, np.ndarray] | None = None
+
+    def update(self, epoch: int, validation_loss: float, params: dict) -> bool:
+        r"""Record one epoch's validation loss (and its weights if best); True means stop."""
+        if self.best_epoch is None or validation_loss < self.best_loss:
+            self.best_loss, self.best_epoch = validation_loss, epoch
+            self.best_params = {k: v.copy() for k, v in params.items()}
+            return False
+        return epoch - self.best_epoch >= self.patience
 
 
 class Trainer:
@@ -49,30 +88,41 @@ class Trainer:
 
     Parameters
     ----------
-    model : MLP (anything with loss_and_gradients, loss, accuracy, params)
+    model : MLP, CNN or SequenceClassifier (see :class:`course_lib._model.Model`)
     X, y : training data
-    eta : float > 0, the learning rate
-    batch_size : int, 1 <= batch_size <= N; None means N (full batch)
     rng : numpy.random.Generator, shuffles the samples every epoch
+    eta : float > 0, the learning rate of plain gradient descent: short for
+        ``optimizer=optim.SGD(eta)``
+    optimizer : instead of eta, an optimiser of :mod:`course_lib.optim` that holds its
+        own learning rate, e.g. ``optim.Momentum(0.1, 0.9)`` or ``optim.Adam(0.01)``
+    batch_size : int, 1 <= batch_size <= N; None means N (full batch)
     X_test, y_test : optional held-out data, evaluated after every epoch
-    update : optional callable(params, grads) replacing the plain step
-        w <- w - eta dL/dw (for momentum and other optimisers, see ``optim``)
-    patience : optional int >= 1, early stopping: stop when the test (validation)
-        loss has not improved for ``patience`` epochs, and restore the weights of
-        the best epoch (needs X_test, y_test)
+    clip : optional float > 0, gradient clipping: scale all gradients together
+        down to this norm when they are longer
+    patience : optional int >= 1, early stopping: stop when the validation loss
+        (on X_test, y_test) has not improved for ``patience`` epochs, and restore
+        the weights of the best epoch
+    evaluate_training : after every epoch, measure loss and accuracy on the whole
+        training set (one more forward pass); False records ``batch_loss`` only
+
+    Attributes
+    ----------
+    history : History; optimizer : the optimiser in use (``optimizer.eta_0`` is its rate);
+    early_stopping : EarlyStopping or None
     """
 
-    def __init__(self, model, X, y, *, eta: float, rng: np.random.Generator,
+    def __init__(self, model, X, y, *, rng: np.random.Generator, eta: float | None = None,
+                 optimizer: Callable[[dict, dict], None] | None = None,
                  batch_size: int | None = None, X_test=None, y_test=None,
-                 update: Callable[[dict, dict], None] | None = None,
-                 patience: int | None = None):
+                 clip: float | None = None, patience: int | None = None,
+                 evaluate_training: bool = True):
         self.model = model
-        self.X = model.check_X(X)
-        self.y = model.check_y(y, self.X.shape[0])
+        self.X, self.y = model.check_data(X, y)
         self.n = self.X.shape[0]
-        self.eta = check_positive(eta, "eta (learning rate)")
-        batch_size = self.n if batch_size is None else batch_size
-        batch_size = check_count(batch_size, "batch_size", minimum=-(2**62))
+        if self.n == 0:
+            raise ValueError(f"no training samples: X has shape {self.X.shape}; give at least one")
+        self.optimizer = _optimizer(eta, optimizer)
+        batch_size = self.n if batch_size is None else check_integer(batch_size, "batch_size")
         if not 1 <= batch_size <= self.n:
             raise ValueError(f"batch_size must be between 1 and N = {self.n} (the training "
                              f"samples); got {batch_size}")
@@ -80,17 +130,19 @@ class Trainer:
         self.rng = check_rng(rng)
         if (X_test is None) != (y_test is None):
             raise ValueError("give both X_test and y_test, or neither")
-        self.X_test = None if X_test is None else model.check_X(X_test)
-        self.y_test = None if y_test is None else model.check_y(y_test, self.X_test.shape[0])
-        self.update = update or (lambda params, grads: sgd_step(params, grads, self.eta))
-        if patience is not None:
-            patience = check_count(patience, "patience")
-            if self.X_test is None:
-                raise ValueError("early stopping (patience) watches the validation loss: "
-                                 "give X_test and y_test")
-        self.patience = patience
-        self.best = None  # (test loss, epoch, weights)
+        self.test = None if X_test is None else model.check_data(X_test, y_test)
+        self.clip = None if clip is None else optim.check_clip(clip)
+        if patience is not None and self.test is None:
+            raise ValueError("early stopping (patience) watches the validation loss: "
+                             "give X_test and y_test")
+        self.early_stopping = None if patience is None else EarlyStopping(patience)
+        self.evaluate_training = bool(evaluate_training)
         self.history = History()
+
+    @property
+    def eta(self) -> float:
+        r"""The learning rate of the next update, read from the optimiser (where it lives)."""
+        return self.optimizer.eta
 
     @property
     def stopped(self) -> bool:
@@ -98,11 +150,12 @@ class Trainer:
         return self.history.message is not None
 
     def run_epoch(self) -> bool:
-        r"""One pass over the training data in shuffled mini-batches. False if it diverged."""
+        r"""One pass over the training data in shuffled mini-batches. False if it stopped."""
         if self.stopped:
             return False
         epoch = self.history.epochs + 1
         order = self.rng.permutation(self.n)
+        batch_losses, norms = [], []
         with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, self.n, self.batch_size):
                 batch = order[start:start + self.batch_size]
@@ -111,33 +164,39 @@ class Trainer:
                 if not np.isfinite(loss) or not all(np.all(np.isfinite(g))
                                                     for g in grads.values()):
                     return self._diverged(epoch)
-                self.update(self.model.params, grads)
-            train_loss = self.model.loss(self.X, self.y)
-            if not np.isfinite(train_loss):
-                return self._diverged(epoch)
+                if self.clip is not None:
+                    norms.append(optim.clip_gradients(grads, self.clip))
+                self.optimizer(self.model.params, grads)
+                batch_losses.append(loss * len(batch))
             h = self.history
-            h.train_loss.append(train_loss)
-            h.train_accuracy.append(self.model.accuracy(self.X, self.y))
-            if self.X_test is not None:
-                h.test_loss.append(self.model.loss(self.X_test, self.y_test))
-                h.test_accuracy.append(self.model.accuracy(self.X_test, self.y_test))
-        if self.patience is not None:
+            if self.evaluate_training:
+                train_loss, train_accuracy = self.model.evaluate(self.X, self.y)
+                if not np.isfinite(train_loss):
+                    return self._diverged(epoch)
+                h.train_loss.append(train_loss)
+                h.train_accuracy.append(train_accuracy)
+            h.batch_loss.append(sum(batch_losses) / self.n)
+            if norms:
+                h.gradient_norm.append(float(np.median(norms)))
+            if self.test is not None:
+                test_loss, test_accuracy = self.model.evaluate(*self.test)
+                h.test_loss.append(test_loss)
+                h.test_accuracy.append(test_accuracy)
+        if self.early_stopping is not None:
             return self._early_stopping(epoch)
         return True
 
     def _early_stopping(self, epoch: int) -> bool:
-        h = self.history
-        if self.best is None or h.test_loss[-1] < self.best[0]:
-            self.best = (h.test_loss[-1], epoch, self.model.copy_params())
-            h.best_epoch = epoch
-        elif epoch - self.best[1] >= self.patience:
-            self.model.set_params(self.best[2])
+        stopper, h = self.early_stopping, self.history
+        stop = stopper.update(epoch, h.test_loss[-1], self.model.params)
+        h.best_epoch = stopper.best_epoch
+        if stop:
+            self.model.set_params(stopper.best_params)
             h.stopped_early_at = epoch
             h.message = (f"early stopping at epoch {epoch}: the validation loss has not "
-                         f"improved for {self.patience} epochs; the weights of epoch "
-                         f"{self.best[1]} are restored")
-            return False
-        return True
+                         f"improved for {stopper.patience} epochs; the weights of epoch "
+                         f"{stopper.best_epoch} are restored")
+        return not stop
 
     def _diverged(self, epoch: int) -> bool:
         self.history.message = (f"diverged at epoch {epoch}: the loss became NaN or infinite; "
@@ -145,7 +204,10 @@ class Trainer:
         return False
 
     def run(self, epochs: int, callback: Callable[[int, History], None] | None = None) -> History:
-        r"""Run up to ``epochs`` more epochs (fewer if training diverges); return the history."""
+        r"""Run up to ``epochs`` more epochs (fewer if training stops); return the history.
+
+        ``callback(epoch, history)`` is called after every epoch (e.g. a progress bar).
+        """
         for _ in range(check_count(epochs, "epochs")):
             if not self.run_epoch():
                 break
@@ -154,10 +216,26 @@ class Trainer:
         return self.history
 
 
-def train(model, X, y, *, epochs: int, eta: float, rng: np.random.Generator,
-          batch_size: int | None = None, X_test=None, y_test=None, update=None,
-          patience: int | None = None, callback=None) -> History:
-    r"""Train ``model`` for ``epochs`` epochs of mini-batch gradient descent (see Trainer)."""
-    trainer = Trainer(model, X, y, eta=eta, rng=rng, batch_size=batch_size, X_test=X_test,
-                      y_test=y_test, update=update, patience=patience)
-    return trainer.run(epochs, callback)
+def _optimizer(eta, optimizer):
+    if eta is not None and optimizer is not None:
+        raise ValueError("give the learning rate once: eta=... for plain gradient descent, or "
+                         "an optimizer that holds its own, e.g. optimizer=optim.Momentum(0.1, "
+                         "0.9)")
+    if optimizer is None:
+        if eta is None:
+            raise TypeError("give a learning rate: eta=0.1 (plain gradient descent) or an "
+                            "optimizer, e.g. optimizer=optim.Momentum(0.1, 0.9)")
+        return optim.SGD(eta)
+    if not callable(optimizer):
+        raise TypeError(f"optimizer must be an optimiser of course_lib.optim, e.g. "
+                        f"optim.Adam(0.01) or optim.Momentum(0.1, 0.9); got {optimizer!r}")
+    return optimizer
+
+
+def train(model, X, y, *, epochs: int, callback: Callable[[int, History], None] | None = None,
+          **settings) -> History:
+    r"""Train ``model`` for ``epochs`` epochs; ``settings`` are those of :class:`Trainer`.
+
+    e.g. ``train(model, X, y, epochs=100, eta=0.5, rng=numpy.random.default_rng(0))``
+    """
+    return Trainer(model, X, y, **settings).run(epochs, callback)

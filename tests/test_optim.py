@@ -121,8 +121,8 @@ def test_a_schedule_lowers_eta_update_by_update():
 def test_trainer_accepts_momentum():
     X, y = logic_gate("XOR")
     model = MLP(2, [4], 1, activation="tanh", rng=np.random.default_rng(0))
-    history = train(model, X, y, epochs=200, eta=0.5, rng=np.random.default_rng(1),
-                    update=optim.Momentum(0.5, 0.9))
+    history = train(model, X, y, epochs=200, rng=np.random.default_rng(1),
+                    optimizer=optim.Momentum(0.5, 0.9))
     assert history.train_accuracy[-1] == 1.0
 
 

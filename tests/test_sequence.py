@@ -1,11 +1,11 @@
-r"""Sequence classifier, its training loop, text generation, the sequence data sets and Adam."""
+r"""Sequence classifier, trained by the one loop, text generation, the sequence data sets, Adam."""
 
 import re
 
 import numpy as np
 import pytest
 
-from course_lib import optim, sequence
+from course_lib import optim, sequence, training
 from course_lib import sequence_data as sd
 from course_lib.gradcheck import numerical_gradient, relative_error
 from course_lib.losses import softmax
@@ -15,14 +15,14 @@ from course_lib.losses import softmax
 
 def test_clip_gradients_scales_all_gradients_together_above_clip():
     grads = {"a": np.array([3.0, 0.0]), "b": np.array([[4.0]])}  # joint norm 5
-    assert sequence.clip_gradients(grads, 1.0) == pytest.approx(5.0)
+    assert optim.clip_gradients(grads, 1.0) == pytest.approx(5.0)
     np.testing.assert_allclose(grads["a"], [0.6, 0.0])  # same direction, norm 1
     np.testing.assert_allclose(grads["b"], [[0.8]])
 
 
 def test_clip_gradients_leaves_small_gradients_alone():
     grads = {"a": np.array([3.0, 0.0]), "b": np.array([[4.0]])}
-    assert sequence.clip_gradients(grads, 10.0) == pytest.approx(5.0)
+    assert optim.clip_gradients(grads, 10.0) == pytest.approx(5.0)
     np.testing.assert_array_equal(grads["a"], [3.0, 0.0])
     np.testing.assert_array_equal(grads["b"], [[4.0]])
 
@@ -30,7 +30,7 @@ def test_clip_gradients_leaves_small_gradients_alone():
 @pytest.mark.parametrize("clip", [0.0, -1.0])
 def test_clip_must_be_positive(clip):
     with pytest.raises(ValueError, match="clip"):
-        sequence.clip_gradients({"a": np.ones(2)}, clip)
+        optim.clip_gradients({"a": np.ones(2)}, clip)
 
 
 # ---------------------------------------------------------------- the classifier
@@ -122,18 +122,27 @@ def recall_task(n_train=1000, n_test=500, delay=3):
             sd.delayed_recall(n_test, delay, np.random.default_rng(11)))
 
 
+def train_sequences(model, x, y, *, epochs, rng, eta=0.01, optimizer="adam", test=None,
+                    **settings):
+    # what notebook 05 uses: Adam or momentum, batches of 32, gradients clipped to norm 1
+    update = optim.Adam(eta) if optimizer == "adam" else optim.Momentum(eta, 0.9)
+    test = {} if test is None else {"X_test": test[0], "y_test": test[1]}
+    return training.train(model, x, y, epochs=epochs, rng=rng, optimizer=update, batch_size=32,
+                          clip=1.0, evaluate_training=False, **test, **settings)
+
+
 def test_lstm_learns_delayed_recall():
     (x, y), test = recall_task()
     model = sequence.SequenceClassifier(9, 8, 4, np.random.default_rng(0))
     seen = []
-    history = sequence.train_sequences(model, x, y, epochs=4, rng=np.random.default_rng(1),
-                                       test=test, callback=lambda e, h: seen.append(e))
+    history = train_sequences(model, x, y, epochs=4, rng=np.random.default_rng(1),
+                              test=test, callback=lambda e, h: seen.append(e))
     assert history.message is None
     assert seen == [1, 2, 3, 4]
-    assert len(history.train_loss) == len(history.test_accuracy) == 4
+    assert len(history.batch_loss) == len(history.test_accuracy) == len(history.test_loss) == 4
     assert len(history.gradient_norm) == 4
     assert history.test_accuracy[-1] >= 0.95  # chance is 0.25
-    assert history.train_loss[-1] < 0.5 * history.train_loss[0]
+    assert history.batch_loss[-1] < 0.5 * history.batch_loss[0]
 
 
 @pytest.mark.parametrize("cell", ["lstm", "rnn"])
@@ -141,11 +150,11 @@ def test_momentum_also_trains(cell):
     (x, y), test = recall_task(n_train=500)
     model = sequence.SequenceClassifier(9, 8, 4, np.random.default_rng(2), cell=cell)
     before = {k: v.copy() for k, v in model.params.items()}
-    history = sequence.train_sequences(model, x, y, epochs=8, rng=np.random.default_rng(3),
-                                       eta=0.1, optimizer="momentum", test=test)
+    history = train_sequences(model, x, y, epochs=8, rng=np.random.default_rng(3),
+                              eta=0.1, optimizer="momentum", test=test)
     assert history.message is None
-    assert all(np.isfinite(history.train_loss))
-    assert history.train_loss[-1] < history.train_loss[0]
+    assert all(np.isfinite(history.batch_loss))
+    assert history.batch_loss[-1] < history.batch_loss[0]
     assert history.test_accuracy[-1] >= 0.9
     assert all(not np.array_equal(before[k], model.params[k]) for k in before)
 
@@ -153,9 +162,28 @@ def test_momentum_also_trains(cell):
 def test_train_refuses_an_unknown_optimizer():
     (x, y), _ = recall_task(n_train=10, n_test=1)
     model = sequence.SequenceClassifier(9, 4, 4, np.random.default_rng(0))
-    with pytest.raises(ValueError, match="optimizer must be 'adam' or 'momentum'; got 'sgd'"):
-        sequence.train_sequences(model, x, y, epochs=1, rng=np.random.default_rng(0),
-                                 optimizer="sgd")
+    with pytest.raises(TypeError, match="optimizer must be an optimiser .*; got 'sgd'"):
+        training.train(model, x, y, epochs=1, rng=np.random.default_rng(0), optimizer="sgd")
+
+
+def test_evaluate_gives_the_loss_and_the_accuracy_of_one_forward_pass():
+    (x, y), _ = recall_task(n_train=40, n_test=1)
+    model = sequence.SequenceClassifier(9, 4, 4, np.random.default_rng(0))
+    loss, accuracy = model.evaluate(x, y)
+    assert loss == model.loss_and_gradients(x, y)[0]
+    assert accuracy == float(np.mean(model.predict(x) == y))
+
+
+def test_train_recall_takes_its_randomness_from_rng():
+    runs = [sequence.train_recall(3, "lstm", np.random.default_rng(4), n_train=64, n_test=32,
+                                  epochs=1, H=4) for _ in range(2)]
+    (m1, h1, t1), (m2, h2, t2) = runs
+    assert h1 == h2
+    np.testing.assert_array_equal(t1[0], t2[0])
+    for name in m1.params:
+        np.testing.assert_array_equal(m1.params[name], m2.params[name])
+    with pytest.raises(TypeError, match="numpy.random.Generator"):
+        sequence.train_recall(3, "lstm", 4)
 
 
 def test_training_is_deterministic_for_seeded_generators():
@@ -163,8 +191,8 @@ def test_training_is_deterministic_for_seeded_generators():
     losses = []
     for _ in range(2):
         model = sequence.SequenceClassifier(9, 4, 4, np.random.default_rng(0))
-        losses.append(sequence.train_sequences(model, x, y, epochs=2,
-                                               rng=np.random.default_rng(1)).train_loss)
+        losses.append(train_sequences(model, x, y, epochs=2,
+                                      rng=np.random.default_rng(1)).batch_loss)
     assert losses[0] == losses[1]
 
 

@@ -8,9 +8,10 @@ import warnings
 import numpy as np
 import pytest
 
+from course_lib import optim
 from course_lib.datasets import logic_gate
 from course_lib.mlp import MLP
-from course_lib.training import History, Trainer, sgd_step, train
+from course_lib.training import EarlyStopping, History, Trainer, train
 
 
 def rng(seed=0):
@@ -24,7 +25,7 @@ def xor_model(seed=0):
 def test_sgd_step_by_hand():
     W, b = np.array([[1.0, 2.0]]), np.array([0.5])
     params = {"W": W, "b": b}
-    sgd_step(params, {"W": np.array([[0.25, -0.5]]), "b": np.array([1.0])}, eta=0.5)
+    optim.SGD(0.5)(params, {"W": np.array([[0.25, -0.5]]), "b": np.array([1.0])})
     # w <- w - eta dL/dw, in place
     assert params["W"] is W and params["b"] is b
     assert W.tolist() == [[1.0 - 0.125, 2.0 + 0.25]]
@@ -83,6 +84,86 @@ def test_same_seeds_give_identical_histories():
     for name in p1:
         np.testing.assert_array_equal(p1[name], p2[name])
     assert h1.train_loss != h3.train_loss  # the shuffle order matters with mini-batches
+
+
+def test_plain_eta_is_the_one_sgd():
+    X, y = logic_gate("XOR")
+    trainer = Trainer(xor_model(), X, y, eta=0.5, rng=rng(1))
+    assert isinstance(trainer.optimizer, optim.SGD) and trainer.eta == 0.5
+    by_eta = train(xor_model(), X, y, epochs=5, eta=0.5, rng=rng(1))
+    by_optimizer = train(xor_model(), X, y, epochs=5, optimizer=optim.SGD(0.5), rng=rng(1))
+    assert by_eta == by_optimizer
+
+
+def test_the_learning_rate_is_given_once():
+    X, y = logic_gate("XOR")
+    with pytest.raises(ValueError, match="give the learning rate once"):
+        Trainer(xor_model(), X, y, eta=0.1, optimizer=optim.Momentum(0.1, 0.9), rng=rng())
+    with pytest.raises(TypeError, match="give a learning rate: eta=0.1"):
+        Trainer(xor_model(), X, y, rng=rng())
+    with pytest.raises(TypeError, match=r"optimizer must be .*optim.Adam\(0.01\).*'adam'"):
+        Trainer(xor_model(), X, y, optimizer="adam", rng=rng())
+    trainer = Trainer(xor_model(), X, y, optimizer=optim.Momentum(0.3, 0.9), rng=rng())
+    assert trainer.eta == 0.3  # read from the optimiser: it lives there only
+
+
+def test_batch_loss_is_the_mean_of_the_epochs_batch_losses(monkeypatch):
+    X = rng(3).normal(size=(10, 2))
+    y = np.array([0, 1] * 5)
+    model = MLP(2, [3], 1, rng=rng())
+    seen = []
+    original = model.loss_and_gradients
+
+    def recording(X_batch, y_batch, **kwargs):
+        loss, grads = original(X_batch, y_batch, **kwargs)
+        seen.append((loss, len(X_batch)))
+        return loss, grads
+
+    monkeypatch.setattr(model, "loss_and_gradients", recording)
+    history = train(model, X, y, epochs=2, eta=0.1, batch_size=4, rng=rng(1))
+    for epoch in range(2):  # batches of 4, 4, 2: weighted by their size
+        batches = seen[3 * epoch:3 * epoch + 3]
+        expected = sum(loss * n for loss, n in batches) / 10
+        assert history.batch_loss[epoch] == pytest.approx(expected, rel=1e-15)
+    assert history.epochs == 2
+
+
+def test_without_evaluating_the_training_set_only_batch_losses_are_kept():
+    X, y = logic_gate("XOR", copies=3, noise=0.1, rng=rng(2))
+    full = train(xor_model(), X, y, epochs=4, eta=0.5, batch_size=4, rng=rng(1))
+    cheap = train(xor_model(), X, y, epochs=4, eta=0.5, batch_size=4, rng=rng(1),
+                  evaluate_training=False)
+    assert cheap.train_loss == [] and cheap.train_accuracy == []
+    assert cheap.batch_loss == full.batch_loss and cheap.epochs == 4  # the same training
+
+
+def test_clipping_caps_the_step_and_records_the_norm():
+    X, y = logic_gate("XOR")
+    model = xor_model()
+    before = model.copy_params()
+    _, grads = xor_model().loss_and_gradients(X, y)
+    norm = np.sqrt(sum(np.sum(g * g) for g in grads.values()))
+    clip = norm / 10
+    history = train(model, X, y, epochs=1, eta=1.0, rng=rng(1), clip=clip)
+    assert history.gradient_norm == [pytest.approx(norm)]  # full batch: one norm, before clipping
+    step = np.sqrt(sum(np.sum((model.params[k] - before[k]) ** 2) for k in before))
+    assert step == pytest.approx(clip)  # eta = 1: the step is the clipped gradient
+    assert train(xor_model(), X, y, epochs=1, eta=1.0, rng=rng(1)).gradient_norm == []
+
+
+def test_early_stopping_rule_by_hand():
+    stopper = EarlyStopping(patience=2)
+    params = {"w": np.array([1.0])}
+    decisions = []
+    for epoch, loss in enumerate([0.5, 0.4, 0.45, 0.41, 0.3, 0.35, 0.36], start=1):
+        params["w"][0] = epoch
+        decisions.append(stopper.update(epoch, loss, params))
+    # best at 2, not better at 3 and 4: stop at 4 = 2 + patience; then a new best at 5
+    assert decisions == [False, False, False, True, False, False, True]
+    assert stopper.best_epoch == 5 and stopper.best_loss == 0.3
+    assert stopper.best_params["w"][0] == 5.0  # a copy taken at the best epoch
+    with pytest.raises(ValueError, match="patience"):
+        EarlyStopping(0)
 
 
 @pytest.mark.parametrize(("batch_size", "sizes"), [(1, [1] * 6), (4, [4, 2]), (None, [6])])
@@ -178,6 +259,18 @@ def test_test_data_comes_in_pairs():
     X, y = logic_gate("XOR")
     with pytest.raises(ValueError, match="both X_test and y_test"):
         Trainer(xor_model(), X, y, eta=0.5, rng=rng(), X_test=X)
+
+
+def test_no_training_samples_is_refused():
+    with pytest.raises(ValueError, match=r"no training samples: X has shape \(0, 2\)"):
+        Trainer(xor_model(), np.zeros((0, 2)), np.zeros(0, dtype=int), eta=0.5, rng=rng())
+
+
+@pytest.mark.parametrize("batch_size", [2.5, "4", True])
+def test_batch_size_must_be_a_whole_number(batch_size):
+    X, y = logic_gate("XOR")
+    with pytest.raises(TypeError, match="batch_size must be an integer"):
+        Trainer(xor_model(), X, y, eta=0.5, batch_size=batch_size, rng=rng())
 
 
 @pytest.mark.parametrize("bad_rng", [None, 1, np.random.RandomState(1)])

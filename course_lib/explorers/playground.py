@@ -20,7 +20,7 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
-from .. import datasets, plotting
+from .. import activations, datasets, plotting
 from ..mlp import MLP
 from ..network_plot import NetworkDrawing
 from ..training import Trainer
@@ -28,8 +28,8 @@ from ..widgets import LiveFigure, LivePanel, dropdown, slider
 
 __all__ = ["Playground", "playground"]
 
-DATA = ("xor", "circles", "moons", "spirals", "gaussian")
-ACTIVATION_CHOICES = ("tanh", "sigmoid", "relu", "leaky_relu", "elu", "linear")
+DATA = tuple(datasets.DATASETS)  # gaussian, xor, circles, moons, spirals
+ACTIVATION_CHOICES = activations.DIFFERENTIABLE  # every activation but the step
 BATCH_SIZES = (1, 2, 5, 10, 25, 50, "all")
 SPEEDS = (1, 2, 5, 10, 25, 50)  # epochs per frame
 N_POINTS = 200
@@ -49,11 +49,11 @@ class Playground:
 
     Parameters
     ----------
-    dataset : one of DATA ("xor", "circles", "moons", "spirals", "gaussian")
+    dataset : one of DATA, the generators of ``datasets.DATASETS`` ("xor", "spirals", ...)
     noise : float in [0, 0.5], standard deviation of the points' jitter
     test_fraction : float in [0.1, 0.9], share of the 200 points held out
     layers : int 0-6, hidden layers (depth); width : int 1-16, neurons per hidden layer
-    activation : one of ACTIVATION_CHOICES
+    activation : one of ACTIVATION_CHOICES, the differentiable ``activations.ACTIVATIONS``
     eta : float in [0.001, 10], learning rate
     batch_size : one of BATCH_SIZES (1 = pure SGD, "all" = full batch)
     speed : one of SPEEDS, epochs trained per frame while playing
@@ -136,21 +136,22 @@ class Playground:
         buttons = widgets.HBox([self.play, step, reset, new])
         self.panel = LivePanel(controls, self._update, self.live, extra=[buttons],
                                title="Neural network playground")
-        self.panel.playground = self
+        self.panel.playground = self.panel.explorer = self
         self._task = None
 
     # --- building -------------------------------------------------------------------------
-    def _rebuild(self, v) -> None:
-        X, y = datasets.make_dataset(v["dataset"], N_POINTS, np.random.default_rng(self.seed),
-                                     v["noise"])
+    def _rebuild(self, settings) -> None:
+        X, y = datasets.make_dataset(settings["dataset"], N_POINTS,
+                                     np.random.default_rng(self.seed), settings["noise"])
         X_train, y_train, X_test, y_test = datasets.train_test_split(
-            X, y, v["test_fraction"], np.random.default_rng(self.seed + 1))
+            X, y, settings["test_fraction"], np.random.default_rng(self.seed + 1))
         self.data = (X_train, y_train, X_test, y_test)
         start = self.seed + 2 + 1000 * self.start
-        self.model = MLP(2, [v["width"]] * v["layers"], 1, activation=v["activation"],
-                         output="binary", rng=np.random.default_rng(start))
-        self.trainer = Trainer(self.model, X_train, y_train, eta=v["eta"],
-                               batch_size=self._batch(v["batch_size"]),
+        self.model = MLP(2, [settings["width"]] * settings["layers"], 1,
+                         activation=settings["activation"], output="binary",
+                         rng=np.random.default_rng(start))
+        self.trainer = Trainer(self.model, X_train, y_train, eta=settings["eta"],
+                               batch_size=self._batch(settings["batch_size"]),
                                rng=np.random.default_rng(start + 1),
                                X_test=X_test, y_test=y_test)
         self.initial_loss = self.model.loss(X_train, y_train)
@@ -203,25 +204,25 @@ class Playground:
         self._act("frame")
 
     # --- drawing ------------------------------------------------------------------------------
-    def _update(self, **v):
-        key = tuple(v[name] for name in STRUCTURE)
+    def _update(self, **settings):
+        key = tuple(settings[name] for name in STRUCTURE)
         action, self.action = self.action, "change"
         if action == "new":
             self.start += 1
         if key != self.key or action in ("reset", "new"):
             self.key = key
-            self._rebuild(v)
+            self._rebuild(settings)
             if action == "change":
-                self.train_epochs(v["speed"])
+                self.train_epochs(settings["speed"])
         else:
-            if v["eta"] != self.trainer.eta:
+            if settings["eta"] != self.trainer.eta:
                 self.warned = False
-            self.trainer.eta = v["eta"]
-            self.trainer.batch_size = self._batch(v["batch_size"])
-            self.train_epochs(1 if action == "step" else v["speed"])
+            self.trainer.optimizer.eta_0 = settings["eta"]  # continues with the new rate
+            self.trainer.batch_size = self._batch(settings["batch_size"])
+            self.train_epochs(1 if action == "step" else settings["speed"])
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged network draws too
             self._draw()
-        return self._status(v)
+        return self._status(settings)
 
     def _draw(self) -> None:
         model, history = self.model, self.trainer.history
@@ -249,7 +250,7 @@ class Playground:
             self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
             self.live.invalidate()
 
-    def _status(self, v):
+    def _status(self, settings):
         h = self.trainer.history
         if h.message:
             self.play.value = False
@@ -259,7 +260,7 @@ class Playground:
         text = (f"epoch {h.epochs} · training loss {h.train_loss[-1]:.3f} · test loss "
                 f"{h.test_loss[-1]:.3f} · training accuracy {h.train_accuracy[-1]:.0%} · "
                 f"test accuracy {h.test_accuracy[-1]:.0%}")
-        if v["layers"] == 0:
+        if settings["layers"] == 0:
             text += " · no hidden layer: width and activation play no part"
         # a loss well above where it started (before any training) means eta is too large;
         # once said, it stays said until the network or eta changes
