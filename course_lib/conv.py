@@ -29,6 +29,7 @@ from ._validate import check_count
 
 __all__ = [
     "ConvCache",
+    "add_back",
     "conv2d_backward",
     "conv2d_backward_loops",
     "conv2d_forward",
@@ -154,10 +155,25 @@ def conv2d_backward(dout, cache: ConvCache):
     dwindows = np.einsum("nfhw,fcuv->nchwuv", dout, cache.w, optimize=True)
     s, p = cache.stride, cache.padding
     dx_pad = np.zeros((n, c, h + 2 * p, wd + 2 * p), dtype=dwindows.dtype)
-    for u in range(k):  # add each kernel offset's share back where it came from
-        for v in range(k):
-            dx_pad[:, :, u:u + s * h_out:s, v:v + s * w_out:s] += dwindows[:, :, :, :, u, v]
+    add_back(dx_pad, lambda u, v: dwindows[:, :, :, :, u, v], k, s)
     return dx_pad[:, :, p:p + h, p:p + wd], dw, db
+
+
+def add_back(dx, share, k: int, stride: int):
+    r"""Add every window's gradient back where the window came from, in place; returns dx.
+
+    dx[n, c, i s + u, j s + v] += share(u, v)[n, c, i, j]   for each offset (u, v) < k
+
+    ``share(u, v)`` is the gradient reaching offset (u, v) of every window, shape
+    (N, C, H_out, W_out). Windows that overlap (stride < k) add up. The backward
+    passes of the convolution and of pooling both end this way.
+    """
+    for u in range(k):
+        for v in range(k):
+            part = share(u, v)
+            h_out, w_out = np.shape(part)[-2:]
+            dx[:, :, u:u + stride * h_out:stride, v:v + stride * w_out:stride] += part
+    return dx
 
 
 def conv2d_forward_loops(x, w, b=None, stride: int = 1, padding: int = 0):

@@ -71,22 +71,32 @@ def _split(n: int) -> tuple[int, int]:
     return n // 2, n - n // 2
 
 
+def _start(n: int, rng, noise: float) -> tuple[int, int, float]:
+    r"""The checks every generator starts with; the class sizes n_0, n_1 and the noise."""
+    check_rng(rng)
+    noise = check_nonnegative(noise, "noise")
+    return (*_split(n), noise)
+
+
+def _labelled(X, n0: int, rng, noise: float):
+    r"""The first n0 points are class 0, the rest class 1; every point jittered by ``noise``."""
+    y = (np.arange(len(X)) >= n0).astype(np.int64)
+    return X + rng.normal(0.0, noise, size=X.shape), y
+
+
 def gaussian_blobs(n: int, rng, noise: float = 0.5, distance: float = 3.0):
     r"""Two Gaussian blobs centred at +/- (distance / 2) (1, 1) / sqrt(2).
 
     Linearly separable (with high probability) while ``noise`` is small against
     ``distance``; the optimal boundary is the line x_1 + x_2 = 0.
     """
-    check_rng(rng)
-    noise = check_nonnegative(noise, "noise")
-    n0, n1 = _split(n)
+    n0, n1, noise = _start(n, rng, noise)
     c = distance / 2 / np.sqrt(2)
     X = np.vstack([
         rng.normal(0.0, noise, size=(n0, 2)) - c,
         rng.normal(0.0, noise, size=(n1, 2)) + c,
     ])
-    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
-    return X, y
+    return X, (np.arange(n0 + n1) >= n0).astype(np.int64)
 
 
 def xor_blobs(n: int, rng, noise: float = 0.1):
@@ -107,47 +117,37 @@ def xor_blobs(n: int, rng, noise: float = 0.1):
 
 def moons(n: int, rng, noise: float = 0.1):
     r"""Two interleaving half circles (class 0 on top, class 1 below)."""
-    check_rng(rng)
-    noise = check_nonnegative(noise, "noise")
-    n0, n1 = _split(n)
+    n0, n1, noise = _start(n, rng, noise)
     t0 = rng.uniform(0.0, np.pi, n0)
     t1 = rng.uniform(0.0, np.pi, n1)
     X = np.vstack([
         np.column_stack([np.cos(t0), np.sin(t0)]),
         np.column_stack([1.0 - np.cos(t1), 0.5 - np.sin(t1)]),
     ]) - [0.5, 0.25]
-    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
-    return X + rng.normal(0.0, noise, size=X.shape), y
+    return _labelled(X, n0, rng, noise)
 
 
 def circles(n: int, rng, noise: float = 0.1, factor: float = 0.5):
     r"""A ring (class 0, radius 1) around a disc (class 1, radius ``factor``)."""
-    check_rng(rng)
-    noise = check_nonnegative(noise, "noise")
+    n0, n1, noise = _start(n, rng, noise)
     if not 0 < factor < 1:
         raise ValueError(f"factor (inner radius / outer radius) must be in (0, 1); got {factor}")
-    n0, n1 = _split(n)
     t = rng.uniform(0.0, 2 * np.pi, n0 + n1)
     r = np.concatenate([np.ones(n0), factor * np.sqrt(rng.uniform(0.0, 1.0, n1))])
     X = np.column_stack([r * np.cos(t), r * np.sin(t)])
-    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
-    return X + rng.normal(0.0, noise, size=X.shape), y
+    return _labelled(X, n0, rng, noise)
 
 
 def spirals(n: int, rng, noise: float = 0.05, turns: float = 1.5):
     r"""Two interleaved spirals, the hardest of TensorFlow Playground's data sets."""
-    check_rng(rng)
-    noise = check_nonnegative(noise, "noise")
+    n0, n1, noise = _start(n, rng, noise)
     turns = check_nonnegative(turns, "turns")
-    n0, n1 = _split(n)
     parts = []
     for label, m in ((0, n0), (1, n1)):
         r = np.sqrt(rng.uniform(0.02, 1.0, m))  # uniform density along the arm
         angle = 2 * np.pi * turns * r + np.pi * label
         parts.append(np.column_stack([r * np.cos(angle), r * np.sin(angle)]))
-    X = np.vstack(parts)
-    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n1, np.int64)])
-    return X + rng.normal(0.0, noise, size=X.shape), y
+    return _labelled(np.vstack(parts), n0, rng, noise)
 
 
 #: name -> generator(n, rng, noise), for widgets' dropdowns.

@@ -264,6 +264,9 @@ def train_perceptron(
     """
     X = as_points(X, "X")
     n, d = X.shape
+    if n == 0:
+        raise ValueError(f"X has no samples (shape {X.shape}): the perceptron needs at least one "
+                         "point to learn from")
     y = as_binary_labels(y, n)
     eta = check_positive(eta, "eta (learning rate)")
     epochs = check_count(epochs, "epochs")
@@ -278,7 +281,6 @@ def train_perceptron(
                 f"w0 must have shape ({d + 1},): a bias and one weight per feature of X "
                 f"(X has shape {X.shape}); got shape {w.shape}"
             )
-    Xb = np.hstack([np.ones((n, 1)), X])
     weights = [w.copy()]
     errors = []
     converged = None
@@ -286,9 +288,8 @@ def train_perceptron(
         order = rng.permutation(n) if rng is not None else np.arange(n)
         mistakes = 0
         for k in order:
-            y_hat = 1 if Xb[k] @ w >= 0 else 0
-            if y_hat != y[k]:
-                w = w + eta * (y[k] - y_hat) * Xb[k]
+            if perceptron_predict(X[k], w)[0] != y[k]:  # a mistake: the rule changes w
+                w = perceptron_update(w, X[k], y[k], eta)
                 mistakes += 1
         weights.append(w.copy())
         errors.append(mistakes)

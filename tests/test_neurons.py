@@ -178,12 +178,36 @@ X_AND, Y_AND = logic_gate("AND")
         ({"y": [0, 1, 2, 1]}, ValueError, "0 and 1"),
         ({"y": [-1, -1, -1, 1]}, ValueError, "0 and 1"),
         ({"w0": np.zeros(2)}, ValueError, r"shape \(3,\)"),
+        ({"X": np.zeros((0, 2)), "y": np.zeros(0)}, ValueError,
+         r"no samples \(shape \(0, 2\)\).*at least one"),
     ],
 )
 def test_train_rejects_bad_input(kwargs, error, message):
     args = {"X": X_AND, "y": Y_AND} | kwargs
     with pytest.raises(error, match=message):
         train_perceptron(**args)
+
+
+def test_training_runs_the_rule_it_teaches(monkeypatch):
+    # train_perceptron calls perceptron_predict and perceptron_update, nothing of its own
+    import course_lib.neurons as neurons
+
+    calls = {"predict": 0, "update": 0}
+    predict, update = neurons.perceptron_predict, neurons.perceptron_update
+
+    def counting_predict(*args):
+        calls["predict"] += 1
+        return predict(*args)
+
+    def counting_update(*args):
+        calls["update"] += 1
+        return update(*args)
+
+    monkeypatch.setattr(neurons, "perceptron_predict", counting_predict)
+    monkeypatch.setattr(neurons, "perceptron_update", counting_update)
+    history = neurons.train_perceptron(X_AND, Y_AND, eta=0.5, epochs=20)
+    assert calls["update"] == history.n_updates > 0  # one update per mistake
+    assert calls["predict"] >= 4 * len(history.errors)  # every sample, every epoch
 
 
 @pytest.mark.parametrize(("eta", "y"), [(0.0, 1), (-1.0, 1), (0.1, 2)])
