@@ -47,6 +47,8 @@ def live_panels() -> list[LivePanel]:
     r"""The live panels built in this Python process that still exist, oldest first."""
     return [panel for ref in _PANELS if (panel := ref()) is not None]
 
+#: text colours of the status line (HTML; the figures' colours are plotting.COLORS)
+STATUS_COLORS = {"info": "#333333", "warning": "#a65e00", "error": "#b00020"}
 #: Figure style of the course: large enough to read on a projector.
 FIGURE_RC = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 12, "legend.fontsize": 10}
 
@@ -200,9 +202,8 @@ class LivePanel(widgets.VBox):
 
     def show_message(self, text: str, kind: str = "info") -> None:
         r"""Show ``text`` in the status line; ``kind`` is "info", "warning" or "error"."""
-        colors = {"info": "#333333", "warning": "#a65e00", "error": "#b00020"}
         icon = {"info": "", "warning": "&#9888; ", "error": "&#10060; "}[kind]
-        self.status.value = f'<span style="color:{colors[kind]}">{icon}{text}</span>'
+        self.status.value = f'<span style="color:{STATUS_COLORS[kind]}">{icon}{text}</span>'
 
     def redraw(self) -> None:
         r"""Call ``update`` with the controls' values, show its message, refresh the figure."""

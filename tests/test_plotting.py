@@ -3,8 +3,12 @@ r"""Plots draw on the axes they are given and return artists a widget can update
 Axes come from ``matplotlib.figure.Figure`` (Agg canvas, no pyplot, no display).
 """
 
+import json
+import re
+
 import numpy as np
 import pytest
+from conftest import NOTEBOOKS, ROOT
 from matplotlib.figure import Figure
 
 from course_lib import plotting
@@ -79,6 +83,12 @@ def test_plot_and_update_linear_boundary(ax):
     assert len(line.get_xdata()) == 0
 
 
+def test_plot_errors_labels_its_axis_as_told(ax):
+    plotting.plot_errors([0.9, 0.5, 0.4], ax, label="training loss", ylabel="loss")
+    assert ax.get_ylabel() == "loss"
+    plotting.plot_errors([3, 1, 0], Figure().subplots())  # the default: mistakes
+
+
 def test_plot_errors_counts_epochs_from_one(ax):
     line = plotting.plot_errors([3, 2, 0], ax)
     np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
@@ -102,3 +112,28 @@ def test_linear_boundary_needs_a_bias_and_two_weights():
 )
 def test_line_in_view(w, inside):
     assert plotting.line_in_view(w, (-1, 1), (-1, 1)) is inside
+
+
+HEX_COLOUR = re.compile(r"""["']#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})["']""")
+
+
+def _code_cells(path):
+    return "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                     if c["cell_type"] == "code")
+
+
+def test_explorers_and_notebooks_take_their_colours_from_plotting():
+    # one named colour per meaning (plotting.COLORS); a colour code anywhere else bypasses it
+    sources = {path.relative_to(ROOT): path.read_text()
+               for path in [*(ROOT / "course_lib" / "explorers").glob("*.py"),
+                            ROOT / "course_lib" / "network_plot.py"]}
+    sources |= {path.relative_to(ROOT): _code_cells(path) for path in NOTEBOOKS}
+    found = {str(name): HEX_COLOUR.findall(text) for name, text in sources.items()}
+    assert not {name: codes for name, codes in found.items() if codes}
+
+
+def test_every_named_colour_is_a_colour():
+    from matplotlib.colors import is_color_like
+
+    assert all(is_color_like(c) for c in [*plotting.COLORS.values(), *plotting.SERIES])
+    assert plotting.CLASS_COLORS == (plotting.COLORS["class 0"], plotting.COLORS["class 1"])

@@ -1,33 +1,82 @@
-r"""Explorers of notebook 04: stride and padding, and pooling with its gradient."""
+r"""Explorers of notebook 04: stride and padding, and pooling with its gradient.
+
+Both draw their grids once and then update them in place: :class:`NumberGrid`
+keeps one image and one text per cell (as many as the largest grid needs) and
+changes their data, text, colour and visibility.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
 from .. import conv, pooling
+from ..plotting import CMAPS, COLORS
 from ..widgets import LiveFigure, LivePanel, dropdown, slider
 
-__all__ = ["pooling_explorer", "stride_padding_explorer"]
+__all__ = ["NumberGrid", "PoolingExplorer", "StridePaddingExplorer", "pooling_explorer",
+           "stride_padding_explorer"]
 
-KERNEL_COLOR, SKIPPED_COLOR = "#D55E00", "#CC79A7"
-
-
-def _grid(ax, values, title, fmt="{:.0f}", cmap="Greys", vmin=None, vmax=None):
-    ax.clear()
-    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax)
-    if values.size <= 196:  # numbers only where they are readable
-        dark = image.to_rgba(values)[..., :3].mean(axis=-1) < 0.5  # white text on dark cells
-        for (i, j), v in np.ndenumerate(values):
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8,
-                    color="white" if dark[i, j] else "black")
-    ax.set_xticks(range(values.shape[1]))
-    ax.set_yticks(range(values.shape[0]))
-    ax.tick_params(labelsize=7)
-    ax.set_title(title)
+MAX_NUMBERS = 196  # grids with more cells show colours only: the numbers would not be readable
 
 
-def stride_padding_explorer(seed: int = 0) -> LivePanel:
+class NumberGrid:
+    r"""A grid of values on ``ax``: each cell coloured by its value, the value written in it.
+
+    Drawn once for grids up to ``max_side`` x ``max_side``; :meth:`update` shows another
+    grid (any size up to that) by changing the image and the texts in place.
+    """
+
+    def __init__(self, ax, max_side: int, cmap: str):
+        self.ax = ax
+        self.image = ax.imshow(np.zeros((1, 1)), cmap=cmap, interpolation="nearest")
+        self.texts = [[ax.text(j, i, "", ha="center", va="center", fontsize=8, visible=False)
+                       for j in range(max_side)] for i in range(max_side)]
+        ax.tick_params(labelsize=7)
+
+    def update(self, values, title: str, fmt: str = "{:.0f}", vmin=None, vmax=None) -> None:
+        r"""Show ``values`` (rows, cols) with limits vmin/vmax (None: the values' own range)."""
+        values = np.asarray(values, dtype=float)
+        rows, cols = values.shape
+        self.image.set_data(values)
+        self.image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+        self.image.set_clim(values.min() if vmin is None else vmin,
+                            values.max() if vmax is None else vmax)
+        numbers = values.size <= MAX_NUMBERS
+        dark = self.image.to_rgba(values)[..., :3].mean(axis=-1) < 0.5  # white text on dark
+        for i, row in enumerate(self.texts):
+            for j, text in enumerate(row):
+                shown = numbers and i < rows and j < cols
+                text.set_visible(shown)
+                if shown:
+                    text.set_text(fmt.format(values[i, j]))
+                    text.set_color("white" if dark[i, j] else "black")
+        self.ax.set_xticks(range(cols))
+        self.ax.set_yticks(range(rows))
+        self.ax.set_xlim(-0.5, cols - 0.5)
+        self.ax.set_ylim(rows - 0.5, -0.5)
+        self.ax.set_title(title)
+
+    def set_visible(self, visible: bool) -> None:
+        r"""Show or hide the whole grid (its numbers come back at the next update)."""
+        self.image.set_visible(visible)
+        for row in self.texts:
+            for text in row:
+                text.set_visible(text.get_visible() and visible)
+        self.ax.axis("on" if visible else "off")
+        if not visible:
+            self.ax.set_title("")
+
+
+def _outlines(corners, k: int) -> np.ndarray:
+    r"""Closed outlines of k x k squares whose top-left cell corners are ``corners`` (x, y)."""
+    square = np.array([[0, 0], [k, 0], [k, k], [0, k], [0, 0]], dtype=float) - 0.5
+    return np.asarray(corners, dtype=float)[:, None, :] + square[None]
+
+
+class StridePaddingExplorer:
     r"""Input size, kernel size, stride, padding -> output size, kernel positions, output map.
 
     n_out = floor((n + 2p - k) / s) + 1. Left: the padded input (padding grey, rows
@@ -35,54 +84,92 @@ def stride_padding_explorer(seed: int = 0) -> LivePanel:
     outlined and the chosen one filled. Right: the output of cross-correlating
     the input with a vertical-edge kernel, the chosen output cell marked.
     """
-    rng = np.random.default_rng(seed)
-    image = rng.integers(0, 10, size=(16, 16)).astype(float)
-    live = LiveFigure(ncols=2, figsize=(11, 5), gridspec_kw={"width_ratios": [1.3, 1]})
-    ax_in, ax_out = live.axes
 
-    def update(n, k, stride, padding, position):
+    N_MAX, K_MAX, S_MAX, P_MAX = 12, 7, 4, 3
+
+    def __init__(self, seed: int = 0):
+        self.image = np.random.default_rng(seed).integers(0, 10, size=(16, 16)).astype(float)
+        self.live = LiveFigure(ncols=2, figsize=(11, 5), gridspec_kw={"width_ratios": [1.3, 1]})
+        self.ax_in, self.ax_out = self.live.axes
+        side = self.N_MAX + 2 * self.P_MAX  # the largest padded input, and output (k = s = 1)
+        self.grid_in = NumberGrid(self.ax_in, side, CMAPS["grid"])
+        self.shading = self.ax_in.imshow(np.zeros((1, 1, 4)), interpolation="nearest")
+        self.border = self.ax_in.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False,
+                                                     linewidth=1))
+        self.positions = self.ax_in.add_collection(LineCollection(
+            [], colors=COLORS["kernel"], linewidths=0.6, alpha=0.9))
+        self.chosen = self.ax_in.add_patch(Rectangle((-0.5, -0.5), 1, 1, alpha=0.35,
+                                                     color=COLORS["kernel"], linewidth=2.5))
+        self.grid_out = NumberGrid(self.ax_out, side, CMAPS["signed"])
+        self.chosen_out = self.ax_out.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False,
+                                                          linewidth=3, color=COLORS["kernel"]))
+        self.message = self.ax_in.text(0.5, 0.5, "", ha="center", va="center", fontsize=14,
+                                       transform=self.ax_in.transAxes, visible=False)
+        self.controls = {
+            "n": slider("input size n", 3, self.N_MAX, 1, 6),
+            "k": slider("kernel size k", 1, self.K_MAX, 1, 3),
+            "stride": slider("stride s", 1, self.S_MAX, 1, 2),
+            "padding": slider("padding p", 0, self.P_MAX, 1, 0),
+            "position": slider("kernel position", 0, 3, 1, 0),
+        }
+        self.panel = LivePanel(self.controls, self.update, self.live,
+                               title="Stride and padding explorer")
+        self.panel.explorer = self
+
+    def _show(self, visible: bool) -> None:
+        for artist in (self.shading, self.border, self.positions, self.chosen, self.chosen_out):
+            artist.set_visible(visible)
+        self.grid_in.set_visible(visible)
+        self.grid_out.set_visible(visible)
+        self.message.set_visible(not visible)
+
+    def _shading(self, n, k, stride, padding) -> np.ndarray:
+        r"""RGBA over the padded input: padding grey, rows and columns no kernel reaches pink."""
+        m = n + 2 * padding
+        inside = np.zeros(m, dtype=bool)
+        inside[padding:padding + n] = True
+        skipped = np.zeros(m, dtype=bool)
+        skipped[[r + padding for r in conv.uncovered(n, k, stride, padding)]] = True
+        pad = ~(inside[:, None] & inside[None, :])
+        pink = skipped[:, None] | skipped[None, :]
+        grey = np.array(to_rgba(COLORS["padding"]))
+        translucent_pink = np.array(to_rgba(COLORS["uncovered"], alpha=0.35))
+        rgba = np.zeros((m, m, 4))
+        rgba[pad] = grey
+        rgba[pink] = translucent_pink
+        rgba[pink & pad] = [*(0.35 * translucent_pink[:3] + 0.65 * grey[:3]), 1.0]  # pink on grey
+        return rgba
+
+    def update(self, n, k, stride, padding, position):
+        r"""Redraw input, kernel positions and output for the controls' values."""
         try:
             n_out = conv.conv_output_size(n, k, stride, padding)
-        except ValueError as err:  # no stale picture: say it in the figure too
-            for ax in (ax_in, ax_out):
-                ax.clear()
-                ax.axis("off")
-            ax_in.text(0.5, 0.5, f"k = {k} > n + 2p = {n + 2 * padding}:\nno kernel position fits",
-                       ha="center", va="center", fontsize=14, transform=ax_in.transAxes)
-            raise err
-        position_slider.max = n_out * n_out - 1
-        x = image[:n, :n]
+        except ValueError:  # no stale picture: say it in the figure too
+            self._show(False)
+            self.message.set_text(f"k = {k} > n + 2p = {n + 2 * padding}:\n"
+                                  "no kernel position fits")
+            raise
+        self._show(True)
+        self.controls["position"].max = n_out * n_out - 1
+        x = self.image[:n, :n]
         kernel = np.tile(np.array([1.0, 0.0, -1.0])[np.linspace(0, 2, k).round().astype(int)],
                          (k, 1))
         out = conv.cross_correlate2d(x, kernel, stride, padding)
-        padded = np.pad(x, padding, constant_values=np.nan)
-        _grid(ax_in, np.nan_to_num(padded, nan=0.0),
-              f"input {n}x{n}, padding {padding}: {n + 2 * padding}x{n + 2 * padding}",
-              vmin=0, vmax=30)  # light cells: the numbers stay readable
         m = n + 2 * padding
-        ax_in.add_patch(Rectangle((-0.5, -0.5), m, m, fill=False, linewidth=1))
-        if padding:
-            for r in range(m):
-                for c in range(m):
-                    if not (padding <= r < m - padding and padding <= c < m - padding):
-                        ax_in.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, color="#bbbbbb"))
-        for r in conv.uncovered(n, k, stride, padding):
-            ax_in.add_patch(Rectangle((-0.5, r + padding - 0.5), m, 1, color=SKIPPED_COLOR,
-                                      alpha=0.35))
-            ax_in.add_patch(Rectangle((r + padding - 0.5, -0.5), 1, m, color=SKIPPED_COLOR,
-                                      alpha=0.35))
+        self.grid_in.update(np.pad(x, padding), f"input {n}x{n}, padding {padding}: {m}x{m}",
+                            vmin=0, vmax=30)  # light cells: the numbers stay readable
+        self.shading.set_data(self._shading(n, k, stride, padding))
+        self.shading.set_extent((-0.5, m - 0.5, m - 0.5, -0.5))
+        self.border.set_bounds(-0.5, -0.5, m, m)
         position = min(position, n_out * n_out - 1)
         pi, pj = divmod(position, n_out)
-        for i in range(n_out):
-            for j in range(n_out):
-                chosen = (i, j) == (pi, pj)
-                ax_in.add_patch(Rectangle((j * stride - 0.5, i * stride - 0.5), k, k,
-                                          fill=chosen, alpha=0.35 if chosen else 0.9,
-                                          color=KERNEL_COLOR, linewidth=2.5 if chosen else 0.6))
-        _grid(ax_out, out, f"output {n_out}x{n_out} (vertical-edge kernel {k}x{k})",
-              cmap="PuOr", vmin=-np.abs(out).max() - 1e-9, vmax=np.abs(out).max() + 1e-9)
-        ax_out.add_patch(Rectangle((pj - 0.5, pi - 0.5), 1, 1, fill=False, linewidth=3,
-                                   color=KERNEL_COLOR))
+        corners = [(j * stride, i * stride) for i in range(n_out) for j in range(n_out)]
+        self.positions.set_segments(_outlines(corners, k))
+        self.chosen.set_bounds(pj * stride - 0.5, pi * stride - 0.5, k, k)
+        limit = np.abs(out).max() + 1e-9
+        self.grid_out.update(out, f"output {n_out}x{n_out} (vertical-edge kernel {k}x{k})",
+                             vmin=-limit, vmax=limit)
+        self.chosen_out.set_bounds(pj - 0.5, pi - 0.5, 1, 1)
         skipped = conv.uncovered(n, k, stride, padding)
         text = (f"n_out = floor((n + 2p - k) / s) + 1 = floor(({n} + 2·{padding} - {k}) / "
                 f"{stride}) + 1 = {n_out}")
@@ -91,45 +178,53 @@ def stride_padding_explorer(seed: int = 0) -> LivePanel:
                      "never covered (pink)")
         return text
 
-    controls = {
-        "n": slider("input size n", 3, 12, 1, 6),
-        "k": slider("kernel size k", 1, 7, 1, 3),
-        "stride": slider("stride s", 1, 4, 1, 2),
-        "padding": slider("padding p", 0, 3, 1, 0),
-        "position": slider("kernel position", 0, 3, 1, 0),
-    }
-    position_slider = controls["position"]
-    return LivePanel(controls, update, live, title="Stride and padding explorer")
+
+def stride_padding_explorer(seed: int = 0) -> LivePanel:
+    r"""The panel of a :class:`StridePaddingExplorer`."""
+    return StridePaddingExplorer(seed).panel
 
 
-def pooling_explorer(seed: int = 0) -> LivePanel:
+class PoolingExplorer:
     r"""Window p, stride, max or average: the pooled output and where the gradient goes back."""
-    rng = np.random.default_rng(seed)
-    x = rng.integers(0, 10, size=(1, 1, 8, 8)).astype(float)
-    live = LiveFigure(ncols=3, figsize=(12, 4.2))
-    ax_in, ax_out, ax_grad = live.axes
 
-    def update(kind, size, stride):
+    SIDE = 8
+
+    def __init__(self, seed: int = 0):
+        rng = np.random.default_rng(seed)
+        self.x = rng.integers(0, 10, size=(1, 1, self.SIDE, self.SIDE)).astype(float)
+        self.live = LiveFigure(ncols=3, figsize=(12, 4.2))
+        ax_in, ax_out, ax_grad = self.live.axes
+        NumberGrid(ax_in, self.SIDE, CMAPS["grid"]).update(  # the input never changes
+            self.x[0, 0], f"input {self.SIDE}x{self.SIDE}", vmin=0, vmax=30)
+        self.grid_out = NumberGrid(ax_out, self.SIDE, CMAPS["grid"])
+        self.grid_grad = NumberGrid(ax_grad, self.SIDE, CMAPS["gradient"])
+        self.controls = {
+            "size": slider("window p", 1, 4, 1, 2),
+            "stride": slider("stride", 1, 4, 1, 2),
+            "kind": dropdown("pooling", ("max", "avg")),
+        }
+        self.panel = LivePanel(self.controls, self.update, self.live,
+                               title="Pooling and its gradient")
+        self.panel.explorer = self
+
+    def update(self, kind, size, stride):
+        r"""Pool the input, and send dout = 1 back through the pooling."""
         forward = pooling.maxpool2d_forward if kind == "max" else pooling.avgpool2d_forward
         backward = pooling.maxpool2d_backward if kind == "max" else pooling.avgpool2d_backward
-        out, cache = forward(x, size, stride)
+        out, cache = forward(self.x, size, stride)
         dx = backward(np.ones_like(out), cache)
-        if not ax_in.images:  # the input never changes: drawn once
-            _grid(ax_in, x[0, 0], "input 8x8", vmin=0, vmax=30)
-        _grid(ax_out, out[0, 0], f"{kind} pooling, window {size}, stride {stride}",
-              fmt="{:.1f}" if kind == "avg" else "{:.0f}", vmin=0, vmax=30)
-        _grid(ax_grad, dx[0, 0], "gradient reaching the input (dout = 1)", fmt="{:.2g}",
-              cmap="Oranges", vmin=0)
-        skipped = conv.uncovered(8, size, stride)
+        self.grid_out.update(out[0, 0], f"{kind} pooling, window {size}, stride {stride}",
+                             fmt="{:.1f}" if kind == "avg" else "{:.0f}", vmin=0, vmax=30)
+        self.grid_grad.update(dx[0, 0], "gradient reaching the input (dout = 1)", fmt="{:.2g}",
+                              vmin=0)
+        skipped = conv.uncovered(self.SIDE, size, stride)
         return (f"output {out.shape[2]}x{out.shape[3]} = floor((8 - {size}) / {stride}) + 1; "
                 + ("each window's gradient goes to its maximum only" if kind == "max" else
                    f"each window spreads its gradient evenly, 1/{size * size} per cell")
                 + ("; overlapping windows add up" if stride < size else "")
                 + (f"; rows and columns {skipped} are in no window" if skipped else ""))
 
-    controls = {
-        "size": slider("window p", 1, 4, 1, 2),
-        "stride": slider("stride", 1, 4, 1, 2),
-        "kind": dropdown("pooling", ("max", "avg")),
-    }
-    return LivePanel(controls, update, live, title="Pooling and its gradient")
+
+def pooling_explorer(seed: int = 0) -> LivePanel:
+    r"""The panel of a :class:`PoolingExplorer`."""
+    return PoolingExplorer(seed).panel
