@@ -1,18 +1,23 @@
 r"""course_lib: the small numpy library behind the neural-network course notebooks.
 
 Math core (numpy only, no plotting):
-    activations  step, linear, sigmoid, tanh, relu, leaky_relu, elu and their derivatives
-    neurons      McCulloch-Pitts units and Rosenblatt's perceptron with its learning rule
-    datasets     logic gates, Gaussian blobs, XOR, moons, circles, spirals
-    gradcheck    centred finite differences and relative errors
-    losses, mlp, training, optim, regularization, surfaces    notebooks 02-03
-    conv, pooling, cnn, images                                notebook 04
-    rnn, lstm, sequence, sequence_data                        notebook 05
-    exercises    the checkers of the notebooks' exercises
+    activations   step, linear, sigmoid, tanh, relu, leaky_relu, elu and their derivatives
+    neurons       McCulloch-Pitts units and Rosenblatt's perceptron with its learning rule
+    datasets      logic gates, Gaussian blobs, XOR, moons, circles, spirals
+    gradcheck     centred finite differences and relative errors
+    losses, mlp   the losses and the multilayer perceptron with backpropagation  (notebook 02)
+    training      the one training loop of every model: mini-batches, clipping, early stopping
+    optim, regularization, surfaces   optimisers and schedules, L2 and dropout, 2-D losses (03)
+    conv, pooling, cnn, images        convolution, pooling, a small CNN, images drawn by code (04)
+    rnn, lstm, sequence, sequence_data   the RNN, the LSTM cell gate by gate, a sequence
+                                         classifier, sequence data made by code (notebook 05)
+    lstm_fused    the same LSTM with its four gates in one product: fast, tested equal to lstm
+    exercises     the notebooks' exercises: checker (the machinery) and bank (the exercises)
 Presentation (imports matplotlib / ipywidgets):
-    plotting     data, decision regions, boundaries, error curves
-    widgets      the live-panel pattern shared by every notebook
-    explorers    the widgets of each notebook
+    plotting      data, decision regions, boundaries, error curves; the named colours
+    network_plot  a network drawn with its weights and each node's output map
+    widgets       the live-panel pattern shared by every notebook
+    explorers     the widgets of each notebook, one class each
 
 Import the submodule you need, e.g. ``from course_lib import neurons``.
 """
