@@ -161,11 +161,13 @@ class Trainer:
                 batch = order[start:start + self.batch_size]
                 loss, grads = self.model.loss_and_gradients(self.X[batch], self.y[batch],
                                                             training=True)
-                if not np.isfinite(loss) or not all(np.all(np.isfinite(g))
-                                                    for g in grads.values()):
-                    return self._diverged(epoch)
-                if self.clip is not None:
+                if self.clip is not None:  # the norm is finite only if every gradient is
                     norms.append(optim.clip_gradients(grads, self.clip))
+                    finite = np.isfinite(norms[-1])
+                else:
+                    finite = all(np.isfinite(g).all() for g in grads.values())
+                if not (finite and np.isfinite(loss)):
+                    return self._diverged(epoch)
                 self.optimizer(self.model.params, grads)
                 batch_losses.append(loss * len(batch))
             h = self.history

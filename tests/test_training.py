@@ -204,6 +204,17 @@ def test_huge_learning_rate_stops_with_a_message():
     assert all(np.isfinite(history.train_loss))
 
 
+def test_with_clipping_an_overflowing_gradient_still_stops_training():
+    X, y = rng(3).normal(size=(20, 3)), rng(4).normal(size=20)
+    model = MLP(3, [6], 1, activation="relu", output="regression", rng=rng())
+    model.params["W2"][:] = 1e200  # the output overflows: loss and gradients are infinite
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = train(model, X, y, epochs=5, eta=0.1, rng=rng(1), clip=1.0)
+    assert history.message.startswith("diverged at epoch 1")
+    assert history.epochs == 0 and history.gradient_norm == []
+
+
 def test_a_diverged_trainer_does_no_more_epochs():
     X, y = rng(3).normal(size=(20, 3)), rng(4).normal(size=20)
     model = MLP(3, [6], 1, activation="relu", output="regression", rng=rng())
