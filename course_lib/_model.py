@@ -29,6 +29,14 @@ class Model:
         r"""Number of trainable numbers (weights and biases)."""
         return sum(v.size for v in self.params.values())
 
+    def loss(self, X, y) -> float:
+        r"""The data loss L on (X, y) (no dropout, no penalty)."""
+        return self.evaluate(X, y)[0]
+
+    def accuracy(self, X, y) -> float | None:
+        r"""Fraction of the samples predicted right (None for regression)."""
+        return self.evaluate(X, y)[1]
+
     def check_data(self, X, y):
         r"""(X, y) checked against the model, as the training loop needs them."""
         X = self.check_X(X)

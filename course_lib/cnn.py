@@ -29,7 +29,7 @@ class BlockCache(NamedTuple):
 
     conv: conv.ConvCache
     net: np.ndarray
-    pool: object
+    pool: pooling.MaxPoolCache | pooling.TiledMaxPoolCache
 
 
 class CNN(Model):
@@ -105,8 +105,7 @@ class CNN(Model):
 
     def features(self, X) -> np.ndarray:
         r"""The conv blocks' output, flattened: (N, C_L * H_L * W_L), the head's input."""
-        outputs, _ = self.blocks(X)
-        return outputs[-1].reshape(outputs[-1].shape[0], -1)
+        return _flatten(self.blocks(X)[0][-1])
 
     def feature_maps(self, X) -> list[np.ndarray]:
         r"""Every block's output (after pooling), for plotting: a list of (N, F_l, H_l, W_l)."""
@@ -115,21 +114,13 @@ class CNN(Model):
     def forward(self, X) -> np.ndarray:
         r"""Class scores net = features @ W + b, shape (N, K); keeps the caches for backward."""
         outputs, self._caches = self.blocks(X)
-        features = outputs[-1].reshape(outputs[-1].shape[0], -1)
+        features = _flatten(outputs[-1])
         net, self._head_cache = mlp.dense_forward(features, self.params["W"], self.params["b"])
         return net
 
     def predict(self, X) -> np.ndarray:
         r"""The most probable class argmax_k net_k, shape (N,)."""
         return np.argmax(self.forward(X), axis=1)
-
-    def loss(self, X, y) -> float:
-        r"""Mean cross-entropy of softmax(net) against the labels y."""
-        return self.evaluate(X, y)[0]
-
-    def accuracy(self, X, y) -> float:
-        r"""Fraction of images classified right."""
-        return self.evaluate(X, y)[1]
 
     def evaluate(self, X, y) -> tuple[float, float]:
         r"""Mean cross-entropy and accuracy from one forward pass."""
@@ -163,3 +154,8 @@ class CNN(Model):
         self.params["W"] = check_rng(rng).normal(0.0, np.sqrt(1.0 / n_features),
                                                   (n_features, n_classes))
         self.params["b"] = np.zeros(n_classes)
+
+
+def _flatten(o: np.ndarray) -> np.ndarray:
+    r"""(N, C, H, W) -> (N, C * H * W): the last block's maps as the head's input vector."""
+    return o.reshape(o.shape[0], -1)

@@ -188,6 +188,9 @@ def lstm_backward(dh, cache: LSTMCache):
     -------
     dx : (N, T, D), dh0 : (N, H), grads : dict keyed like params (W_f ... b_o)
     """
+    if not isinstance(cache, LSTMCache):
+        raise TypeError(f"lstm_backward needs the cache of lstm.lstm_forward; got "
+                        f"{type(cache).__name__} (lstm_fused has its own lstm_backward)")
     if not cache.steps:
         raise ValueError("the cache holds no step: pass the cache of lstm_forward")
     N, H = cache.steps[0].C_prev.shape

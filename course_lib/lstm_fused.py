@@ -141,6 +141,9 @@ def lstm_backward(dh, cache: FusedLSTMCache, workspace: Workspace | None = None)
     -------
     dx : (N, T, D), dh0 : (N, H), grads : dict keyed like params (W_f ... b_o)
     """
+    if not isinstance(cache, FusedLSTMCache):
+        raise TypeError(f"lstm_fused.lstm_backward needs the cache of lstm_fused.lstm_forward; "
+                        f"got {type(cache).__name__} (lstm has its own lstm_backward)")
     dh = np.asarray(dh)
     T, N, _, H = cache.gates.shape
     if dh.shape != (N, T, H):

@@ -296,10 +296,3 @@ class MLP(Model):
             for name, extra in regularization.l2_gradient(self.params, self.l2).items():
                 grads[name] = grads[name] + extra
         return L, grads
-
-    def accuracy(self, X, y) -> float | None:
-        r"""Fraction of correctly classified samples (None for regression)."""
-        if self.output == "regression":
-            return None
-        y = self.check_y(y, np.asarray(X).shape[0])
-        return float(np.mean(self.predict(X) == y))

@@ -18,6 +18,7 @@ away. The LSTM runs as :mod:`course_lib.lstm_fused`, the lecture's cell of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import NamedTuple
 
@@ -28,22 +29,28 @@ from ._model import Model
 from ._validate import as_sequences, check_count, check_rng
 from .sequence_data import delayed_recall, recall_symbols
 
-__all__ = ["CELLS", "Cell", "SequenceCache", "SequenceClassifier", "generate",
+__all__ = ["CELLS", "TRAINING", "Cell", "SequenceCache", "SequenceClassifier", "generate",
            "gradient_through_time", "memory_cells", "next_char_probabilities", "train_recall"]
 
 
 class Cell(NamedTuple):
     r"""A recurrent cell's functions: ``init(D, H, rng)``, ``forward(x, h0, params)``, backward."""
 
-    init: object
-    forward: object
-    backward: object
+    init: Callable
+    forward: Callable
+    backward: Callable
 
 
 CELLS = {
     "lstm": Cell(lstm.lstm_init, lstm_fused.lstm_forward, lstm_fused.lstm_backward),
     "rnn": Cell(rnn.rnn_init, rnn.rnn_forward, rnn.rnn_backward),
 }
+
+
+#: how the course trains recurrent networks, with ``training.train(..., **TRAINING)``:
+#: batches of 32, gradients clipped to norm 1, the training set not evaluated again
+#: after every epoch (the mean of the batch losses is recorded instead)
+TRAINING = {"batch_size": 32, "clip": 1.0, "evaluate_training": False}
 
 
 class SequenceCache(NamedTuple):
@@ -127,10 +134,6 @@ class SequenceClassifier(Model):
         r"""The most probable class, shape (N,) or (N, T)."""
         return np.argmax(self.forward(x)[0], axis=-1)
 
-    def loss(self, x, y) -> float:
-        r"""Mean cross-entropy of the predictions."""
-        return self.evaluate(x, y)[0]
-
     def evaluate(self, x, y) -> tuple[float, float]:
         r"""Mean cross-entropy and the fraction of labels predicted right, from one forward pass."""
         x, y = self.check_data(x, y)
@@ -159,9 +162,6 @@ class SequenceClassifier(Model):
         grads["b_y"] = dnet.sum(axis=0)
         return loss, grads
 
-    def accuracy(self, x, y) -> float:
-        r"""Fraction of labels predicted right."""
-        return self.evaluate(x, y)[1]
 
 
 def next_char_probabilities(net, temperature: float) -> np.ndarray:
@@ -256,15 +256,16 @@ def train_recall(delay: int, cell: str, rng: np.random.Generator, *, n_train: in
 
     Data, initial weights and the shuffling all come from ``rng``, in that order,
     so generators seeded alike give the same data and initial weights whatever
-    the cell. Adam (eta = 0.01), batches of 32, gradients clipped to norm 1.
-    Returns (model, history, (x_test, y_test)).
+    the cell. Adam (eta = 0.01) with the settings of :data:`TRAINING` (batches of at
+    most ``n_train``). Returns (model, history, (x_test, y_test)).
     """
     check_rng(rng)
+    n_train, n_test = check_count(n_train, "n_train"), check_count(n_test, "n_test")
     x, y = delayed_recall(n_train, delay, rng, noise=noise)
     test = delayed_recall(n_test, delay, rng, noise=noise)
     model = SequenceClassifier(len(recall_symbols()), H, 4, rng, cell=cell,
                                forget_bias=forget_bias)
+    settings = TRAINING | {"batch_size": min(TRAINING["batch_size"], n_train)}
     history = training.train(model, x, y, epochs=epochs, rng=rng, optimizer=optim.Adam(0.01),
-                             batch_size=32, clip=1.0, X_test=test[0], y_test=test[1],
-                             evaluate_training=False, callback=callback)
+                             X_test=test[0], y_test=test[1], callback=callback, **settings)
     return model, history, test

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import optim
 from ._validate import check_nonnegative, check_rng
 
 __all__ = ["SURFACES", "Surface", "ill_conditioned_quadratic", "landscape", "noisy_gradient",
@@ -80,9 +81,7 @@ def _landscape_grad(w):
 
 
 def _descend(grad, w, eta=0.02, steps=5000) -> tuple[float, float]:
-    w = np.array(w, dtype=float)
-    for _ in range(steps):
-        w = w - eta * grad(w)
+    w = optim.trajectory(grad, w, eta=eta, steps=steps)[-1]  # plain gradient descent
     return float(w[0]), float(w[1])
 
 

@@ -37,8 +37,10 @@ class History:
     ``batch_loss`` is the mean of the epoch's mini-batch losses (each before its
     update), free to record; ``train_loss`` and ``train_accuracy`` are measured on
     the whole training set after the epoch (unless the trainer was told not to),
-    ``test_*`` on the held-out data. ``gradient_norm`` (with clipping) is the
-    median over the epoch's mini-batches of the norm before clipping.
+    ``test_*`` on the held-out data. ``batch_loss`` is the training objective (with
+    an MLP's L2 penalty, and its dropout); ``train_loss`` the data loss alone.
+    ``gradient_norm`` (with clipping) is the median over the epoch's mini-batches
+    of the norm before clipping.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -131,6 +133,9 @@ class Trainer:
         if (X_test is None) != (y_test is None):
             raise ValueError("give both X_test and y_test, or neither")
         self.test = None if X_test is None else model.check_data(X_test, y_test)
+        if self.test is not None and len(self.test[0]) == 0:
+            raise ValueError(f"no test samples: X_test has shape {self.test[0].shape}; give at "
+                             "least one, or no X_test and y_test at all")
         self.clip = None if clip is None else optim.check_clip(clip)
         if patience is not None and self.test is None:
             raise ValueError("early stopping (patience) watches the validation loss: "
@@ -161,7 +166,8 @@ class Trainer:
                 batch = order[start:start + self.batch_size]
                 loss, grads = self.model.loss_and_gradients(self.X[batch], self.y[batch],
                                                             training=True)
-                if self.clip is not None:  # the norm is finite only if every gradient is
+                if self.clip is not None:  # an infinite or NaN norm: some gradient is not
+                    # finite (or so huge, beyond 1e154, that its square overflows: diverged too)
                     norms.append(optim.clip_gradients(grads, self.clip))
                     finite = np.isfinite(norms[-1])
                 else:
@@ -228,7 +234,10 @@ def _optimizer(eta, optimizer):
             raise TypeError("give a learning rate: eta=0.1 (plain gradient descent) or an "
                             "optimizer, e.g. optimizer=optim.Momentum(0.1, 0.9)")
         return optim.SGD(eta)
-    if not callable(optimizer):
+    if isinstance(optimizer, type):
+        raise TypeError(f"optimizer must be an optimiser, not its class: e.g. "
+                        f"{optimizer.__name__}(0.01), with the learning rate in brackets")
+    if not callable(optimizer) or not hasattr(optimizer, "eta"):
         raise TypeError(f"optimizer must be an optimiser of course_lib.optim, e.g. "
                         f"optim.Adam(0.01) or optim.Momentum(0.1, 0.9); got {optimizer!r}")
     return optimizer

@@ -87,3 +87,7 @@ def test_math_core_imports_no_presentation_module(name):
 def test_plotting_imports_no_widget_module():
     for name in ("course_lib.plotting", "course_lib.network_plot"):
         assert not {m for m in GRAPH[name] if m.startswith(PRESENTATION[2:])}, name
+
+
+def test_widgets_import_no_explorer():
+    assert not {m for m in GRAPH["course_lib.widgets"] if m.startswith("course_lib.explorers")}

@@ -270,3 +270,14 @@ def test_a_gate_of_the_wrong_shape_is_named(forward):
 def test_init_refuses_empty_sizes(D_, H_, match):
     with pytest.raises(ValueError, match=match):
         lstm.lstm_init(D_, H_, np.random.default_rng(0))
+
+
+def test_each_backward_pass_refuses_the_other_modules_cache():
+    x = np.zeros((2, 5, 2))
+    _, step_cache = lstm.lstm_forward(x, None, PARAMS)
+    _, fused_cache = lstm_fused.lstm_forward(x, None, PARAMS)
+    dh = np.zeros((2, 5, 3))
+    with pytest.raises(TypeError, match="needs the cache of lstm_fused.lstm_forward"):
+        lstm_fused.lstm_backward(dh, step_cache)
+    with pytest.raises(TypeError, match="needs the cache of lstm.lstm_forward"):
+        lstm.lstm_backward(dh, fused_cache)

@@ -137,3 +137,12 @@ def test_every_named_colour_is_a_colour():
 
     assert all(is_color_like(c) for c in [*plotting.COLORS.values(), *plotting.SERIES])
     assert plotting.CLASS_COLORS == (plotting.COLORS["class 0"], plotting.COLORS["class 1"])
+
+
+def test_gradient_through_time_plot_gives_each_cell_its_colour(ax):
+    norms = {"RNN": np.geomspace(1.0, 1e-6, 20), "LSTM ($b_f$ = 4)": np.full(20, 0.5)}
+    rnn_line, lstm_line = plotting.plot_gradient_through_time(norms, ax)
+    assert rnn_line.get_color() == plotting.COLORS["rnn"]
+    assert lstm_line.get_color() == plotting.COLORS["lstm"]
+    np.testing.assert_array_equal(rnn_line.get_xdata(), np.arange(20))
+    assert ax.get_yscale() == "log" and ax.get_xlabel().startswith("k: steps back")

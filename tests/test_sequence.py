@@ -122,20 +122,20 @@ def recall_task(n_train=1000, n_test=500, delay=3):
             sd.delayed_recall(n_test, delay, np.random.default_rng(11)))
 
 
-def train_sequences(model, x, y, *, epochs, rng, eta=0.01, optimizer="adam", test=None,
+def train_recurrent(model, x, y, *, epochs, rng, eta=0.01, optimizer="adam", test=None,
                     **settings):
-    # what notebook 05 uses: Adam or momentum, batches of 32, gradients clipped to norm 1
+    # as notebook 05 trains: Adam (or momentum) with sequence.TRAINING (batches of 32, clip 1)
     update = optim.Adam(eta) if optimizer == "adam" else optim.Momentum(eta, 0.9)
     test = {} if test is None else {"X_test": test[0], "y_test": test[1]}
-    return training.train(model, x, y, epochs=epochs, rng=rng, optimizer=update, batch_size=32,
-                          clip=1.0, evaluate_training=False, **test, **settings)
+    return training.train(model, x, y, epochs=epochs, rng=rng, optimizer=update, **test,
+                          **sequence.TRAINING, **settings)
 
 
 def test_lstm_learns_delayed_recall():
     (x, y), test = recall_task()
     model = sequence.SequenceClassifier(9, 8, 4, np.random.default_rng(0))
     seen = []
-    history = train_sequences(model, x, y, epochs=4, rng=np.random.default_rng(1),
+    history = train_recurrent(model, x, y, epochs=4, rng=np.random.default_rng(1),
                               test=test, callback=lambda e, h: seen.append(e))
     assert history.message is None
     assert seen == [1, 2, 3, 4]
@@ -150,7 +150,7 @@ def test_momentum_also_trains(cell):
     (x, y), test = recall_task(n_train=500)
     model = sequence.SequenceClassifier(9, 8, 4, np.random.default_rng(2), cell=cell)
     before = {k: v.copy() for k, v in model.params.items()}
-    history = train_sequences(model, x, y, epochs=8, rng=np.random.default_rng(3),
+    history = train_recurrent(model, x, y, epochs=8, rng=np.random.default_rng(3),
                               eta=0.1, optimizer="momentum", test=test)
     assert history.message is None
     assert all(np.isfinite(history.batch_loss))
@@ -191,7 +191,7 @@ def test_training_is_deterministic_for_seeded_generators():
     losses = []
     for _ in range(2):
         model = sequence.SequenceClassifier(9, 4, 4, np.random.default_rng(0))
-        losses.append(train_sequences(model, x, y, epochs=2,
+        losses.append(train_recurrent(model, x, y, epochs=2,
                                       rng=np.random.default_rng(1)).batch_loss)
     assert losses[0] == losses[1]
 
@@ -430,3 +430,28 @@ def test_adam_decreases_an_ill_conditioned_quadratic():
         losses.append(loss(params["w"]))
     assert losses[-1] < 1e-3 * losses[0]
     assert np.abs(params["w"]).max() < 0.05
+
+
+def test_train_recall_works_with_fewer_samples_than_a_batch():
+    model, history, (x_test, y_test) = sequence.train_recall(
+        3, "rnn", np.random.default_rng(0), n_train=20, n_test=10, epochs=2, H=4)
+    assert history.epochs == 2 and len(history.test_accuracy) == 2
+    assert x_test.shape == (10, 4, 9) and y_test.shape == (10,)
+    with pytest.raises(ValueError, match="n_train"):
+        sequence.train_recall(3, "rnn", np.random.default_rng(0), n_train=0)
+
+
+def test_memory_cells_score_the_cell_that_holds_the_class_highest():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 4, 400)
+    C_T = rng.normal(size=(400, 5))
+    C_T[:, 3] += 3.0 * y  # cell 3 carries the label, the others are noise
+    scores = sequence.memory_cells(C_T, y, 4)
+    assert scores.shape == (5,) and int(np.argmax(scores)) == 3
+    assert scores[3] > 10 * np.delete(scores, 3).max()
+    # between / within variance, by hand for one cell
+    means = [C_T[y == k, 0].mean() for k in range(4)]
+    within = np.mean([C_T[y == k, 0].var() for k in range(4)])
+    assert scores[0] == pytest.approx(np.var(means) / within)
+    with pytest.raises(ValueError, match=r"C_T must have shape \(N, H\)"):
+        sequence.memory_cells(C_T[:, 0], y, 4)

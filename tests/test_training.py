@@ -289,3 +289,20 @@ def test_shuffling_rng_must_be_a_generator(bad_rng):
     X, y = logic_gate("XOR")
     with pytest.raises(TypeError, match="numpy.random.Generator"):
         Trainer(xor_model(), X, y, eta=0.5, rng=bad_rng)
+
+
+def test_an_empty_test_set_is_refused():
+    X, y = logic_gate("XOR")
+    with pytest.raises(ValueError, match=r"no test samples: X_test has shape \(0, 2\)"):
+        Trainer(xor_model(), X, y, eta=0.5, rng=rng(), X_test=np.zeros((0, 2)),
+                y_test=np.zeros(0, dtype=int))
+
+
+@pytest.mark.parametrize(("optimizer", "match"), [
+    (optim.Adam, r"not its class: e.g. Adam\(0.01\)"),
+    (lambda params, grads: None, "optimiser of course_lib.optim"),
+])
+def test_an_optimizer_must_be_an_optimiser_object(optimizer, match):
+    X, y = logic_gate("XOR")
+    with pytest.raises(TypeError, match=match):
+        Trainer(xor_model(), X, y, optimizer=optimizer, rng=rng())

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import MATH_CORE
 
-from course_lib import datasets, neurons
+from course_lib import datasets, neurons, sequence, sequence_data
 from course_lib.explorers.convolution import pooling_explorer, stride_padding_explorer
 from course_lib.explorers.neurons import (
     activation_explorer,
@@ -16,6 +16,7 @@ from course_lib.explorers.neurons import (
     threshold_unit_explorer,
 )
 from course_lib.explorers.optimization import overfitting_lab, trajectory_lab
+from course_lib.explorers.recurrent import GateInspector, temperature_sampler
 from course_lib.widgets import LiveFigure, LivePanel, slider
 
 EXPLORERS = [activation_explorer, threshold_unit_explorer, perceptron_explorer, trajectory_lab,
@@ -43,6 +44,47 @@ def test_explorer_builds_and_redraws_when_its_slider_moves(build):
     assert png(panel).startswith(b"\x89PNG")
     assert png(panel) != before
     assert panel.status.value != status
+    assert "Unexpected error" not in panel.status.value
+
+
+@pytest.fixture(scope="module")
+def recall_model():
+    model, _, (x, y) = sequence.train_recall(6, "lstm", np.random.default_rng(0), n_train=128,
+                                             n_test=64, epochs=3, H=4)
+    return model, x, y
+
+
+def test_gate_inspector_moves_through_the_steps_and_examples(recall_model):
+    model, x, y = recall_model
+    inspector = GateInspector(model, x, y, sequence_data.recall_symbols(), list("ABCD"))
+    panel = inspector.panel
+    assert "step 6 of 6" in panel.status.value
+    before = png(panel)
+    panel.controls["t"].value = 0
+    assert "step 0 of 6" in panel.status.value and png(panel) != before
+    panel.controls["example"].value = 3
+    assert panel.status.value.startswith("<span") and "example 3" in panel.status.value
+    # the first column drawn is the cell the explorer ranks best, its gate values as computed
+    f = inspector.images[0].get_array()
+    np.testing.assert_allclose(f[0], inspector.values["f"][3][:, inspector.order[0]])
+    with pytest.raises(ValueError, match="needs an LSTM"):
+        GateInspector(sequence.SequenceClassifier(9, 4, 4, np.random.default_rng(0), cell="rnn"),
+                      x, y, sequence_data.recall_symbols(), list("ABCD"))
+
+
+def test_temperature_sampler_samples_and_sharpens():
+    text = sequence_data.sentences(20, np.random.default_rng(0))
+    codec = sequence_data.CharCodec(text)
+    model = sequence.SequenceClassifier(codec.size, 8, codec.size, np.random.default_rng(1),
+                                        output="every")
+    panel = temperature_sampler(model, codec, ["I was born in ", "We"], length=20)
+    assert "temperature 1.00" in panel.status.value
+    spread = panel.status.value.split("temperature 1.00: ")[1]
+    panel.controls["temperature"].value = 0.1  # near greedy: fewer likely characters
+    sharp = panel.status.value.split("temperature 0.10: ")[1]
+    assert int(sharp.split()[0]) <= int(spread.split()[0])
+    panel.controls["prompt"].value = "We"
+    assert "<pre" in panel.status.value and "Unexpected error" not in panel.status.value
 
 
 def panel_that_raises(error):

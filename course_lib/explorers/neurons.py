@@ -38,8 +38,8 @@ class ActivationExplorer:
         for ax, title in ((self.ax_f, "activation $f(net)$"), (self.ax_d, "derivative $f'(net)$")):
             ax.set_xlim(NET_RANGE)
             ax.set_xlabel("$net$")
-            ax.axhline(0, color="grey", linewidth=0.8)
-            ax.axvline(0, color="grey", linewidth=0.8)
+            ax.axhline(0, color=plotting.COLORS["neutral"], linewidth=0.8)
+            ax.axvline(0, color=plotting.COLORS["neutral"], linewidth=0.8)
             ax.grid(True, alpha=0.3)
             ax.set_title(title)
             ax.legend(loc="upper left")

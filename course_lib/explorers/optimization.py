@@ -2,16 +2,28 @@ r"""Explorers of notebook 03: optimisers racing on a surface, and overfitting wi
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .. import datasets, optim, plotting, surfaces
 from ..mlp import MLP
-from ..training import EarlyStopping, Trainer
+from ..training import EarlyStopping, History, Trainer
 from ..widgets import LiveFigure, LivePanel, dropdown, slider
 
 __all__ = ["OverfittingLab", "TrajectoryLab", "overfitting_lab", "trajectory_lab"]
 
 COLORS = plotting.COLORS
+
+
+class Run(NamedTuple):
+    r"""One training run of the overfitting lab: its data, model, history, weights per epoch."""
+
+    X: np.ndarray
+    y: np.ndarray
+    model: MLP
+    history: History
+    snapshots: list  # the parameters after each epoch
 
 
 class TrajectoryLab:
@@ -180,7 +192,7 @@ class OverfittingLab:
             snapshots = []
             while len(snapshots) < epochs and trainer.run_epoch():
                 snapshots.append(model.copy_params())
-            self.run_key, self.run = key, (X, y, model, trainer.history, snapshots)
+            self.run_key, self.run = key, Run(X, y, model, trainer.history, snapshots)
         return self.run
 
     def update(self, width, layers, epochs, dropout, l2, n_train, patience):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
@@ -37,6 +38,15 @@ REGION_RESOLUTION = 70
 MAP_RESOLUTION = 16
 FRAME_CAP_S = 0.05  # a frame stops training early after this long, to keep playing smooth
 STRUCTURE = ("dataset", "noise", "test_fraction", "layers", "width", "activation")
+
+
+class Split(NamedTuple):
+    r"""The playground's points: the training part and the held-out test part."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
 
 
 def _choice(name: str, value, options) -> None:
@@ -74,9 +84,16 @@ class Playground:
         _choice("speed", speed, SPEEDS)
         _choice("layers", layers, range(7))
         _choice("width", width, range(1, 17))
-        self.seed, self.start = seed, 0
-        self.key = None
-        self.action = "change"
+        self.seed, self.start = seed, 0  # start: how many times "New start" was pressed
+        self.key = None  # the settings of STRUCTURE the current network was built for
+        self.action = "change"  # what the next redraw does: change, step, reset, new, frame
+        # built for each new data set or network by _rebuild (the panel's first redraw)
+        self.data: Split | None = None
+        self.model: MLP | None = None
+        self.trainer: Trainer | None = None
+        self.initial_loss, self.warned = None, False  # the loss before training; eta warned
+        self.lim, self.grid = None, None  # the plot's limits, the node maps' grid
+        self._task = None  # the Play loop while it runs
         self.live = LiveFigure(ncols=3, figsize=(12.5, 4.4), dpi=85,
                                gridspec_kw={"width_ratios": [1.0, 1.25, 0.95]})
         self.ax_data, self.ax_net, self.ax_loss = self.live.axes
@@ -137,7 +154,6 @@ class Playground:
         self.panel = LivePanel(controls, self._update, self.live, extra=[buttons],
                                title="Neural network playground")
         self.panel.playground = self.panel.explorer = self
-        self._task = None
 
     # --- building -------------------------------------------------------------------------
     def _rebuild(self, settings) -> None:
@@ -145,7 +161,7 @@ class Playground:
                                      np.random.default_rng(self.seed), settings["noise"])
         X_train, y_train, X_test, y_test = datasets.train_test_split(
             X, y, settings["test_fraction"], np.random.default_rng(self.seed + 1))
-        self.data = (X_train, y_train, X_test, y_test)
+        self.data = Split(X_train, y_train, X_test, y_test)
         start = self.seed + 2 + 1000 * self.start
         self.model = MLP(2, [settings["width"]] * settings["layers"], 1,
                          activation=settings["activation"], output="binary",
@@ -159,7 +175,7 @@ class Playground:
         # limits in steps of 0.5: most changes of data or noise keep them, and the figure
         # then needs no full redraw
         limit = max(1.5, np.ceil((np.quantile(np.abs(X), 0.99) + 0.15) * 2) / 2)
-        if (-limit, limit) != getattr(self, "lim", None):
+        if (-limit, limit) != self.lim:
             self.lim = (-limit, limit)
             plotting.set_region_limits(self.regions, self.lim, self.lim)
             self.live.invalidate()
@@ -169,7 +185,7 @@ class Playground:
         self.drawing.set_sizes(self.model.sizes)
 
     def _batch(self, value) -> int:
-        n_train = len(self.data[0])
+        n_train = len(self.data.X_train)
         return n_train if value == "all" else min(int(value), n_train)
 
     # --- actions ----------------------------------------------------------------------------
