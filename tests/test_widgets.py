@@ -152,3 +152,23 @@ def test_math_modules_import_neither_matplotlib_nor_ipywidgets():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_stride_explorer_says_why_rows_are_never_covered():
+    panel = stride_padding_explorer()
+    c = panel.controls
+    c["n"].value, c["k"].value, c["padding"].value, c["stride"].value = 3, 1, 3, 2
+    assert "stride s = 2 is larger than the kernel k = 1" in panel.status.value
+    assert "not whole" not in panel.status.value  # (3 + 6 - 1) / 2 = 4 is whole
+    c["n"].value, c["k"].value, c["padding"].value = 6, 3, 0  # the lecture's stride-2 table
+    assert "(n + 2p - k) / s is not whole: input rows and columns [5]" in panel.status.value
+
+
+def test_overfitting_lab_marks_the_lowest_validation_loss_even_when_nothing_fires():
+    panel = overfitting_lab()
+    lab = panel.explorer
+    panel.controls["patience"].value = 200  # never fires within 400 epochs
+    assert "never fires" in panel.status.value
+    history = lab.run.history
+    (epoch,), (loss,) = lab.best_dot.get_data()
+    assert epoch == int(np.argmin(history.test_loss)) + 1 and loss == min(history.test_loss)

@@ -173,9 +173,12 @@ class StridePaddingExplorer:
         skipped = conv.uncovered(n, k, stride, padding)
         text = (f"n_out = floor((n + 2p - k) / s) + 1 = floor(({n} + 2·{padding} - {k}) / "
                 f"{stride}) + 1 = {n_out}")
-        if skipped:
+        if skipped and (n + 2 * padding - k) % stride:
             text += (f"; (n + 2p - k) / s is not whole: input rows and columns {skipped} are "
                      "never covered (pink)")
+        elif skipped:
+            text += (f"; the stride s = {stride} is larger than the kernel k = {k}: input rows "
+                     f"and columns {skipped} between the windows are never covered (pink)")
         return text
 
 

@@ -205,11 +205,11 @@ class OverfittingLab:
             if stopper.update(epoch, val, snapshots[epoch - 1]):
                 firing = epoch
                 break
-        if firing is None:  # never fired: training ran to the end, like the final model
-            best_epoch, best_loss, best_params = h.epochs, h.test_loss[-1], snapshots[-1]
-        else:
-            best_epoch, best_loss, best_params = (stopper.best_epoch, stopper.best_loss,
-                                                  stopper.best_params)
+        best_epoch, best_loss = stopper.best_epoch, stopper.best_loss  # the dot: lowest so far
+        # the early-stopped model: the best epoch's weights, or the final ones if it never fired
+        stop_epoch, stop_loss, best_params = ((best_epoch, best_loss, stopper.best_params)
+                                              if firing else
+                                              (h.epochs, h.test_loss[-1], snapshots[-1]))
         e = np.arange(1, h.epochs + 1)
         self.train_line.set_data(e, h.train_loss)
         self.val_line.set_data(e, h.test_loss)
@@ -227,8 +227,8 @@ class OverfittingLab:
         model.set_params(best_params)
         early_acc = model.accuracy(self.X_val, self.y_val)
         text = (f"final (epoch {h.epochs}): validation loss {h.test_loss[-1]:.3f}, accuracy "
-                f"{h.test_accuracy[-1]:.0%} · early-stopped (epoch {best_epoch}): validation "
-                f"loss {best_loss:.3f}, accuracy {early_acc:.0%}")
+                f"{h.test_accuracy[-1]:.0%} · early-stopped (epoch {stop_epoch}): validation "
+                f"loss {stop_loss:.3f}, accuracy {early_acc:.0%}")
         text += (f" · early stopping fires at epoch {firing}" if firing else
                  f" · early stopping (patience {patience}) never fires")
         return text + (f" · {h.message}" if h.message else "")
