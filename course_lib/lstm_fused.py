@@ -131,15 +131,9 @@ def lstm_forward(x, h0, params: dict):
 def lstm_backward(dh, cache: FusedLSTMCache, workspace: Workspace | None = None):
     r"""Backpropagation through time from dL/dh_t at every step, as ``lstm.lstm_backward``.
 
-    Parameters
-    ----------
-    dh : (N, T, H), the loss's gradient with respect to each h_t (zeros where unused)
-    workspace : optional Workspace whose scratch array is reused (faster when called
-        again with the same shapes); None uses a fresh array
-
-    Returns
-    -------
-    dx : (N, T, D), dh0 : (N, H), grads : dict keyed like params (W_f ... b_o)
+    Takes dh (N, T, H) and returns dx (N, T, D), dh0 (N, H) and the grads keyed like
+    params, as there. ``workspace``: an optional Workspace whose scratch array is
+    reused (faster when called again with the same shapes); None uses a fresh array.
     """
     if not isinstance(cache, FusedLSTMCache):
         raise TypeError(f"lstm_fused.lstm_backward needs the cache of lstm_fused.lstm_forward; "
