@@ -32,12 +32,28 @@ __all__ = [
     "plot_gradient_through_time",
     "plot_linear_boundary",
     "plot_surface_contours",
+    "projector_style",
     "update_decision_regions",
     "update_linear_boundary",
     "update_data",
     "data_limits",
     "set_region_limits",
 ]
+
+#: Figures on a slide: at most this size in inches at :data:`PROJECTOR_DPI` (the slide's
+#: 1280x720 less its title and margins), text at least :data:`PROJECTOR_MIN_POINTS`.
+PROJECTOR_BOX = (12.2, 4.7)
+#: A live figure's box on a slide (its controls and status line take the rest)
+PROJECTOR_LIVE_BOX = (12.2, 4.0)
+PROJECTOR_DPI = 100
+PROJECTOR_MIN_POINTS = 11.0  # 15.3 px at 100 dpi, on screen at 1280x720
+PROJECTOR_RC = {"font.size": 13, "axes.titlesize": 14, "axes.labelsize": 13,
+                "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12,
+                "figure.titlesize": 15, "lines.linewidth": 2.2, "lines.markersize": 8,
+                "axes.linewidth": 1.2, "figure.dpi": PROJECTOR_DPI,
+                "savefig.dpi": PROJECTOR_DPI}
+#: True once :func:`projector_style` ran in this process (the explorers' figures follow it)
+PROJECTOR = False
 
 _OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9",
               "green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
@@ -292,3 +308,60 @@ def plot_gradient_through_time(norms: dict, ax=None):
     ax.legend()
     ax.grid(True, which="major", alpha=0.3)
     return lines
+
+
+def fit_to_slide(fig, box=PROJECTOR_BOX, min_points: float = PROJECTOR_MIN_POINTS) -> float:
+    r"""Size ``fig`` to fill ``box`` (inches, aspect kept), raise its text to ``min_points``.
+
+    Returns the smallest font size of the figure's visible text, in pixels at
+    :data:`PROJECTOR_DPI` (what a 1280x720 slide shows when the figure is drawn at
+    its own size).
+    """
+    from matplotlib.text import Text
+
+    width, height = fig.get_size_inches()
+    scale = min(box[0] / width, box[1] / height)
+    fig.set_size_inches(width * scale, height * scale)
+    fig.set_dpi(PROJECTOR_DPI)
+    sizes = []
+    for text in fig.findobj(Text):
+        if text.get_visible() and text.get_text().strip():
+            text.set_fontsize(max(text.get_fontsize(), min_points))
+            sizes.append(text.get_fontsize())
+    return min(sizes, default=min_points) * PROJECTOR_DPI / 72
+
+
+def projector_style() -> None:
+    r"""Draw for a projector from here on: larger fonts and lines, figures sized to a slide.
+
+    The slide decks run this first (``tools/deck.py``). In IPython, every figure
+    shown inline is sized to :data:`PROJECTOR_BOX` with text of at least
+    :data:`PROJECTOR_MIN_POINTS`, and its output's metadata records the smallest
+    text in pixels (``min_font_px``), which the slide tests check; the explorers'
+    live figures follow :data:`PROJECTOR_RC` and :data:`PROJECTOR_BOX` too.
+    """
+    global PROJECTOR
+    import matplotlib
+
+    matplotlib.rcParams.update(PROJECTOR_RC)
+    PROJECTOR = True
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - plain Python
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    import matplotlib_inline.backend_inline  # noqa: F401 (sets up the inline formatters first)
+    from matplotlib.figure import Figure
+
+    matplotlib.rcParams.update(PROJECTOR_RC)  # the inline backend may reset the dpi
+
+    def png(fig):
+        from IPython.core.pylabtools import print_figure
+
+        smallest = fit_to_slide(fig)
+        data = print_figure(fig, "png", base64=True, bbox_inches="tight")
+        return data, {"min_font_px": round(smallest, 1)}
+
+    shell.display_formatter.formatters["image/png"].for_type(Figure, png)

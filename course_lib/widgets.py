@@ -68,11 +68,18 @@ class LiveFigure:
                  **subplot_kw):
         import matplotlib
 
-        with matplotlib.rc_context(FIGURE_RC):
+        from . import plotting
+
+        if plotting.PROJECTOR:  # a slide deck: the projector's fonts, sized to the slide
+            box = plotting.PROJECTOR_LIVE_BOX
+            scale = min(1.0, box[0] / figsize[0], box[1] / figsize[1])
+            figsize, dpi = (figsize[0] * scale, figsize[1] * scale), plotting.PROJECTOR_DPI
+        with matplotlib.rc_context(plotting.PROJECTOR_RC if plotting.PROJECTOR else FIGURE_RC):
             self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
             FigureCanvasAgg(self.figure)
             self.axes = self.figure.subplots(nrows, ncols, squeeze=True, **subplot_kw)
         self.dpi = dpi
+        self._projector = plotting.PROJECTOR
         # shown at its own size (never stretched to the cell's width), shrunk on narrow screens
         self.image = widgets.Image(format="png", layout=widgets.Layout(
             width=f"{round(figsize[0] * dpi)}px", max_width="100%", align_self="flex-start"))
@@ -109,6 +116,13 @@ class LiveFigure:
         if self._background is not None:
             canvas.restore_region(self._background)
         else:
+            if self._projector:  # a slide deck: no text under the projector's minimum
+                from matplotlib.text import Text
+
+                from .plotting import PROJECTOR_MIN_POINTS
+
+                for text in self.figure.findobj(Text):
+                    text.set_fontsize(max(text.get_fontsize(), PROJECTOR_MIN_POINTS))
             canvas.draw()  # animated artists are left out of a full draw
             if not isinstance(self.figure.get_layout_engine(), PlaceHolderLayoutEngine):
                 self.figure.set_layout_engine("none")

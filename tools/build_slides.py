@@ -35,6 +35,9 @@ from nbclient import NotebookClient
 from nbconvert import SlidesExporter
 from traitlets.config import Config
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import deck  # noqa: E402  (tools/deck.py: the notebook's marks applied)
+
 ROOT = Path(__file__).resolve().parent.parent
 SLIDES = ROOT / "slides"
 MODULES = SLIDES / "node_modules"
@@ -42,6 +45,7 @@ TEMPLATES = SLIDES / "share" / "nbconvert" / "templates"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-gpu"]
+WIDTH, HEIGHT = 1280, 720  # a projector's screen; every slide fits it
 THEME = "white"  # one of the reveal themes that import no web fonts
 URLS = {
     "reveal_url_prefix": "lib/reveal.js",
@@ -88,25 +92,31 @@ def copy_assets(lib: Path) -> None:
 
 
 def execute(path: Path) -> nbformat.NotebookNode:
-    r"""Run a copy of the notebook top to bottom, keeping the widgets' state."""
-    nb = nbformat.read(path, as_version=4)
+    r"""Run the notebook's deck (``deck.prepare``) top to bottom, keeping the widgets' state."""
+    nb = deck.prepare(nbformat.read(path, as_version=4))
     NotebookClient(nb, timeout=900, kernel_name="python3", store_widget_state=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return nb
 
 
-def export(nb: nbformat.NotebookNode) -> str:
+def export(nb: nbformat.NotebookNode, path: Path) -> str:
     r"""The reveal.js deck of an executed notebook, every asset URL relative."""
     config = Config()
     for trait, url in URLS.items():
         setattr(config.SlidesExporter, trait, url)
     config.SlidesExporter.reveal_theme = THEME
-    config.SlidesExporter.reveal_scroll = True  # tall slides scroll instead of being cut
+    config.SlidesExporter.reveal_width = str(WIDTH)
+    config.SlidesExporter.reveal_height = str(HEIGHT)
+    config.SlidesExporter.reveal_number = "c/t"
+    config.SlidesExporter.exclude_input_prompt = True
+    config.SlidesExporter.exclude_output_prompt = True
     config.SlidesExporter.template_name = "reveal_offline"
     config.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_input_tags = {"hide-input"}
-    body, _ = SlidesExporter(config=config).from_notebook_node(nb)
+    present = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+    body, _ = SlidesExporter(config=config).from_notebook_node(
+        nb, resources={"present_path": present})
     return body
 
 
@@ -122,7 +132,7 @@ def print_pdfs(decks: list[Path]) -> None:
             page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=120_000)
             page.evaluate("() => MathJax.startup.promise")
             page.wait_for_timeout(1500)  # widget views render after MathJax
-            page.pdf(path=str(deck.with_suffix(".pdf")), width="960px", height="700px",
+            page.pdf(path=str(deck.with_suffix(".pdf")), width=f"{WIDTH}px", height=f"{HEIGHT}px",
                      print_background=True, prefer_css_page_size=True)
             page.close()
         browser.close()
@@ -176,9 +186,9 @@ def main(argv: list[str]) -> None:
         began = time.perf_counter()
         print(f"{path.name}: executing ...", end=" ", flush=True)
         nb = execute(path)
-        deck = out / (path.stem + ".html")
-        deck.write_text(export(nb), encoding="utf-8")
-        decks.append((deck, title(nb)))
+        html_path = out / (path.stem + ".html")
+        html_path.write_text(export(nb, path), encoding="utf-8")
+        decks.append((html_path, title(nb)))
         print(f"deck written ({time.perf_counter() - began:.0f} s)", flush=True)
     if not args.no_pdf:
         print("printing the PDF handouts ...", flush=True)

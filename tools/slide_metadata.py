@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-LONG = 12
+LONG = 8  # the most lines of code a slide shows (tools/deck.py MAX_CODE_LINES)
 HIDE = "hide-input"
 
 
