@@ -120,8 +120,15 @@ def export(nb: nbformat.NotebookNode, path: Path) -> str:
     return body
 
 
+WIDGETS_DRAWN = """() => [...document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]')].every(script => {
+        const view = script.parentElement.querySelector('.widget-subarea');
+        return view && view.childElementCount > 0;})"""
+
+
 def print_pdfs(decks: list[Path]) -> None:
     r"""Print each deck to a PDF beside it with headless Chromium (reveal's print view)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -131,7 +138,11 @@ def print_pdfs(decks: list[Path]) -> None:
             page.goto(deck.as_uri() + "?print-pdf")
             page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=120_000)
             page.evaluate("() => MathJax.startup.promise")
-            page.wait_for_timeout(1500)  # widget views render after MathJax
+            try:  # widget views render after MathJax: wait for every saved picture
+                page.wait_for_function(WIDGETS_DRAWN, timeout=20_000)
+            except PlaywrightTimeout:
+                print(f"  {deck.name}: not every widget rendered in the handout", flush=True)
+            page.wait_for_timeout(500)
             page.pdf(path=str(deck.with_suffix(".pdf")), width=f"{WIDTH}px", height=f"{HEIGHT}px",
                      print_background=True, prefer_css_page_size=True)
             page.close()
