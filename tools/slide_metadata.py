@@ -6,8 +6,9 @@ The rules, so that a deck reads like a lecture and not like a code dump:
 - the title cell, and every markdown cell that starts with "## ", opens a slide;
   "### " opens a sub-slide (reveal.js: down from its section);
 - the first code cell (imports) is skipped;
-- a code cell longer than ``LONG`` lines keeps its output on the slide but hides
-  its code (tag ``hide-input``; the notebook itself still shows it);
+- a code cell longer than ``LONG`` lines, and any plotting code (a cell that
+  draws with ``plt.``, ``fig.`` or ``ax...``), keeps its output on the slide but
+  hides its code (tag ``hide-input``; the notebook itself still shows it);
 - speaker notes are markdown cells whose slide type is "notes" (written by hand;
   this script keeps them);
 - everything else continues the current slide.
@@ -16,6 +17,7 @@ Only metadata changes, never sources or outputs, so nbval is unaffected.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -24,6 +26,13 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 LONG = 8  # the most lines of code a slide shows (tools/deck.py MAX_CODE_LINES)
 HIDE = "hide-input"
+PLOTTING = re.compile(r"\b(plt|fig|ax|axes|ax_\w+)\.")
+
+
+def hides_input(cell) -> bool:
+    r"""Whether a code cell's source stays off the slide: long, or plotting code."""
+    return cell.cell_type == "code" and (len(cell.source.splitlines()) > LONG
+                                         or PLOTTING.search(cell.source) is not None)
 
 
 def slide_type(index: int, cell, first_code: int, previous=None) -> str:
@@ -53,7 +62,7 @@ def apply(path: Path) -> int:
         previous = nb.cells[index - 1] if index else None
         cell.metadata["slideshow"] = {"slide_type": slide_type(index, cell, first_code, previous)}
         tags = [t for t in cell.metadata.get("tags", []) if t != HIDE]
-        if cell.cell_type == "code" and len(cell.source.splitlines()) > LONG:
+        if hides_input(cell):
             tags.append(HIDE)
         if tags:
             cell.metadata["tags"] = tags
