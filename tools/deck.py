@@ -164,8 +164,9 @@ def slides(nb) -> list[dict]:
                 current["code_lines"] += len(cell.source.splitlines())
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
-                current["figures"] += "image/png" in data
-                current["widgets"] += "application/vnd.jupyter.widget-view+json" in data
+                widget = "application/vnd.jupyter.widget-view+json" in data
+                current["figures"] += "image/png" in data and not widget  # not its fallback
+                current["widgets"] += widget
     return deck
 
 
