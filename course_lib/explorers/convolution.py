@@ -12,7 +12,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
-from .. import conv, pooling
+from .. import conv, plotting, pooling
 from ..plotting import CMAPS, COLORS
 from ..widgets import LiveFigure, LivePanel, dropdown, slider
 
@@ -20,6 +20,16 @@ __all__ = ["NumberGrid", "PoolingExplorer", "StridePaddingExplorer", "pooling_ex
            "stride_padding_explorer"]
 
 MAX_NUMBERS = 196  # grids with more cells show colours only: the numbers would not be readable
+
+
+def _figsize(notebook: tuple[float, float], slide: tuple[float, float]) -> tuple[float, float]:
+    r"""A live figure's size in inches: ``slide`` in a deck (projector_style), else ``notebook``.
+
+    On a 1280x720 slide the figure shares the screen with the slide's title, the
+    controls, the status line and the deck's note under the widget, so it is made
+    less tall there than ``plotting.PROJECTOR_LIVE_BOX`` would allow.
+    """
+    return slide if plotting.PROJECTOR else notebook
 
 
 class NumberGrid:
@@ -36,8 +46,12 @@ class NumberGrid:
                        for j in range(max_side)] for i in range(max_side)]
         ax.tick_params(labelsize=7)
 
-    def update(self, values, title: str, fmt: str = "{:.0f}", vmin=None, vmax=None) -> None:
-        r"""Show ``values`` (rows, cols) with limits vmin/vmax (None: the values' own range)."""
+    def update(self, values, title: str, fmt="{:.0f}", vmin=None, vmax=None) -> None:
+        r"""Show ``values`` (rows, cols) with limits vmin/vmax (None: the values' own range).
+
+        ``fmt`` writes a value: a format string, or a function of the value.
+        """
+        write = fmt if callable(fmt) else fmt.format
         values = np.asarray(values, dtype=float)
         rows, cols = values.shape
         self.image.set_data(values)
@@ -51,7 +65,7 @@ class NumberGrid:
                 shown = numbers and i < rows and j < cols
                 text.set_visible(shown)
                 if shown:
-                    text.set_text(fmt.format(values[i, j]))
+                    text.set_text(write(values[i, j]))
                     text.set_color("white" if dark[i, j] else "black")
         self.ax.set_xticks(range(cols))
         self.ax.set_yticks(range(rows))
@@ -70,6 +84,12 @@ class NumberGrid:
             self.ax.set_title("")
 
 
+def _short(value: float) -> str:
+    r"""Two significant digits without the leading zero (0.25 -> ".25"): fits a small cell."""
+    text = f"{value:.2g}"
+    return text[1:] if text.startswith("0.") else text
+
+
 def _outlines(corners, k: int) -> np.ndarray:
     r"""Closed outlines of k x k squares whose top-left cell corners are ``corners`` (x, y)."""
     square = np.array([[0, 0], [k, 0], [k, k], [0, k], [0, 0]], dtype=float) - 0.5
@@ -86,10 +106,12 @@ class StridePaddingExplorer:
     """
 
     N_MAX, K_MAX, S_MAX, P_MAX = 12, 7, 4, 3
+    CONTROL_WIDTH = "246px"  # the five controls fit one row of a 1280 px slide
 
     def __init__(self, seed: int = 0):
         self.image = np.random.default_rng(seed).integers(0, 10, size=(16, 16)).astype(float)
-        self.live = LiveFigure(ncols=2, figsize=(11, 5), gridspec_kw={"width_ratios": [1.3, 1]})
+        self.live = LiveFigure(ncols=2, figsize=_figsize((11, 5), (8.8, 3.1)),
+                               gridspec_kw={"width_ratios": [1.3, 1]})
         self.ax_in, self.ax_out = self.live.axes
         side = self.N_MAX + 2 * self.P_MAX  # the largest padded input, and output (k = s = 1)
         self.grid_in = NumberGrid(self.ax_in, side, CMAPS["grid"])
@@ -106,12 +128,14 @@ class StridePaddingExplorer:
         self.message = self.ax_in.text(0.5, 0.5, "", ha="center", va="center", fontsize=14,
                                        transform=self.ax_in.transAxes, visible=False)
         self.controls = {
-            "n": slider("input size n", 3, self.N_MAX, 1, 6),
-            "k": slider("kernel size k", 1, self.K_MAX, 1, 3),
+            "n": slider("input n", 3, self.N_MAX, 1, 6),
+            "k": slider("kernel k", 1, self.K_MAX, 1, 3),
             "stride": slider("stride s", 1, self.S_MAX, 1, 2),
             "padding": slider("padding p", 0, self.P_MAX, 1, 0),
-            "position": slider("kernel position", 0, 3, 1, 0),
+            "position": slider("position", 0, 3, 1, 0),  # of the kernel
         }
+        for control in self.controls.values():
+            control.layout.width = self.CONTROL_WIDTH
         self.panel = LivePanel(self.controls, self.update, self.live,
                                title="Stride and padding explorer")
         self.panel.explorer = self
@@ -195,7 +219,7 @@ class PoolingExplorer:
     def __init__(self, seed: int = 0):
         rng = np.random.default_rng(seed)
         self.x = rng.integers(0, 10, size=(1, 1, self.SIDE, self.SIDE)).astype(float)
-        self.live = LiveFigure(ncols=3, figsize=(12, 4.2))
+        self.live = LiveFigure(ncols=3, figsize=_figsize((12, 4.2), (12.2, 3.3)))
         ax_in, ax_out, ax_grad = self.live.axes
         NumberGrid(ax_in, self.SIDE, CMAPS["grid"]).update(  # the input never changes
             self.x[0, 0], f"input {self.SIDE}x{self.SIDE}", vmin=0, vmax=30)
@@ -218,7 +242,7 @@ class PoolingExplorer:
         dx = backward(np.ones_like(out), cache)
         self.grid_out.update(out[0, 0], f"{kind} pooling, window {size}, stride {stride}",
                              fmt="{:.1f}" if kind == "avg" else "{:.0f}", vmin=0, vmax=30)
-        self.grid_grad.update(dx[0, 0], "gradient reaching the input (dout = 1)", fmt="{:.2g}",
+        self.grid_grad.update(dx[0, 0], "gradient reaching the input (dout = 1)", fmt=_short,
                               vmin=0)
         skipped = conv.uncovered(self.SIDE, size, stride)
         return (f"output {out.shape[2]}x{out.shape[3]} = floor((8 - {size}) / {stride}) + 1; "

@@ -2,6 +2,7 @@ r"""Explorers for threshold units, activation functions and the perceptron."""
 
 from __future__ import annotations
 
+import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -24,7 +25,7 @@ class ActivationExplorer:
     """
 
     def __init__(self, name: str = "sigmoid"):
-        self.live = LiveFigure(ncols=2, figsize=(10, 3.6))
+        self.live = LiveFigure(ncols=2, figsize=(11, 3.1))  # fits a 1280x720 slide
         self.ax_f, self.ax_d = self.live.axes
         self.net = np.linspace(*NET_RANGE, 801)
         (self.f_line,) = self.ax_f.plot([], [], color=plotting.COLORS["f"], linewidth=2.5,
@@ -93,7 +94,7 @@ class ThresholdUnitExplorer:
     """
 
     def __init__(self, w1: float = 1.0, w2: float = -1.0, theta: float = 1.0):
-        self.live = LiveFigure(figsize=(5.6, 4.8))
+        self.live = LiveFigure(figsize=(6.4, 3.5))  # fits a 1280x720 slide, legend beside
         self.ax = ax = self.live.axes
         lim = (-0.5, 1.5)
         corners, _ = neurons.truth_table(lambda x: x[:, 0], 2)
@@ -104,7 +105,8 @@ class ThresholdUnitExplorer:
                                                   label=r"$w_1 x_1 + w_2 x_2 = \theta$")
         ax.set_xticks([-0.5, 0, 0.5, 1, 1.5])
         ax.set_yticks([-0.5, 0, 0.5, 1, 1.5])
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8)
+        ax.set_aspect("equal")
+        ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
         self.controls = {
             "w1": slider("w₁", -2.0, 2.0, 0.5, w1, readout_format=".1f"),
             "w2": slider("w₂", -2.0, 2.0, 0.5, w2, readout_format=".1f"),
@@ -160,14 +162,14 @@ class PerceptronExplorer:
 
     def __init__(self, dataset: str = "AND", eta: float = 0.2, epochs: int = 20, seed: int = 0):
         self.seed = seed
-        self.live = LiveFigure(ncols=2, figsize=(10, 4))
+        self.live = LiveFigure(ncols=2, figsize=(12, 3.2))  # fits a 1280x720 slide, legends beside
         self.ax_data, self.ax_err = ax_data, ax_err = self.live.axes
         self.regions = plotting.plot_decision_regions(lambda p: np.zeros(len(p)), (0, 1), (0, 1),
                                                       ax_data, resolution=120)
         self.dots = plotting.plot_data(np.zeros((0, 2)), np.zeros(0), ax_data, size=70)
         self.line = plotting.plot_linear_boundary([0.0, 1.0, 1.0], ax_data, xlim=(0, 1),
                                                   ylim=(0, 1))
-        ax_data.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=9)
+        ax_data.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
         (self.err_line,) = ax_err.plot([], [], "o-", color=plotting.COLORS["errors"],
                                        label="mistakes in the epoch")
         self.now = ax_err.axvline(0, color=ACCENT, linewidth=2, label="shown epoch")
@@ -177,8 +179,9 @@ class PerceptronExplorer:
         ax_err.grid(True, alpha=0.3)
         ax_err.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax_err.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax_err.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
-        self.play_box, self.epoch_slider = play_control("show epoch", max=epochs, value=epochs)
+        ax_err.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
+        play_box, self.epoch_slider = play_control("show epoch", max=epochs, value=epochs)
+        self.epoch_slider.layout.width = "280px"
         # the training run on show: its settings, its history and data, the tick widths
         self.key = None
         self.history, self.X, self.y = None, None, None
@@ -189,6 +192,14 @@ class PerceptronExplorer:
             "epochs": slider("max epochs", 1, 100, 1, epochs, heavy=True),
             "epoch": self.epoch_slider,
         }
+        # one row of controls (it wraps on a narrow screen): the settings, then Play and its epoch
+        self.controls["eta"].layout.width = "310px"
+        self.controls["epochs"].layout.width = "270px"
+        self.play_box = widgets.HBox(
+            [self.controls["dataset"], self.controls["eta"], self.controls["epochs"],
+             *play_box.children],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        self.play_box.play = play_box.play
         self.panel = LivePanel(self.controls, self.update, self.live,
                                title="Rosenblatt's perceptron learning", extra=[self.play_box])
         self.panel.explorer = self

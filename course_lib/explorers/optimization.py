@@ -16,6 +16,22 @@ __all__ = ["OverfittingLab", "TrajectoryLab", "overfitting_lab", "trajectory_lab
 COLORS = plotting.COLORS
 
 
+def _live_figure(ncols: int, notebook: tuple[float, float], slide: tuple[float, float],
+                 **subplot_kw) -> LiveFigure:
+    r"""A live figure of ``notebook`` inches, or ``slide`` inches in a deck (projector_style).
+
+    On a 1280x720 slide the figure shares the screen with the slide's title, the
+    controls, the status line and the deck's note under the widget, so it is made
+    less tall there than ``plotting.PROJECTOR_LIVE_BOX`` would allow, and drawn
+    without the 20 px margins a slide gives an image above and below.
+    """
+    live = LiveFigure(ncols=ncols, figsize=slide if plotting.PROJECTOR else notebook,
+                      **subplot_kw)
+    if plotting.PROJECTOR:
+        live.image.layout.margin = "4px 0"
+    return live
+
+
 class Run(NamedTuple):
     r"""One training run of the overfitting lab: its data, model, history, weights per epoch."""
 
@@ -32,14 +48,17 @@ class TrajectoryLab:
     Controls: surface, start point, learning rate eta, momentum mu, schedule,
     gradient noise sigma (a stand-in for mini-batches: smaller batches, more
     noise), number of steps. Left: contours of L with the three paths; right:
-    L(w_t) - L(w*) per step on a log scale.
+    L(w_t) - L(w*) per step on a log scale. Status: L(w) - L(w*) of each after
+    the last step (or the step it diverged at), and on a quadratic of largest
+    curvature C the stable learning rates: 2/C, momentum 2(1+mu)/C, Nesterov
+    2(1+mu)/((1+2mu)C).
     """
 
     def __init__(self, surface: str = "ill-conditioned quadratic", eta: float = 0.02,
                  mu: float = 0.8, seed: int = 0):
         self.seed = seed
-        self.live = LiveFigure(ncols=2, figsize=(11, 4.4),
-                               gridspec_kw={"width_ratios": [1.15, 1.0]})
+        self.live = _live_figure(2, (11, 4.0), (12.2, 3.1),
+                                 gridspec_kw={"width_ratios": [1.15, 1.0]})
         self.ax_map, self.ax_loss = ax_map, ax_loss = self.live.axes
         self.surface_name, self.star = None, []  # the surface drawn, and its minimum's star
         self.paths, self.ends, self.curves = [], [], []
@@ -50,14 +69,15 @@ class TrajectoryLab:
             self.curves += ax_loss.plot([], [], color=color, linewidth=1.8, label=name)
         (self.start_dot,) = ax_map.plot([], [], "s", color=COLORS["accent"], markersize=9,
                                         label="start")
-        ax_map.plot([], [], "*", color=COLORS["minimum"], markersize=16, markeredgecolor="black",
-                    label="global minimum")  # legend entry for the star of each surface
-        ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=9)
+        (star,) = ax_map.plot([], [], "*", color=COLORS["minimum"], markersize=16,
+                              markeredgecolor="black", label="global minimum")  # legend only
         ax_loss.set(yscale="log", xlabel="step $t$",
                     ylabel="$\\mathcal{L}(w_t) - \\mathcal{L}(w^*)$",
                     title="distance in loss to the global minimum")
         ax_loss.grid(True, which="both", alpha=0.3)
-        legend = ax_loss.legend(loc="lower left", fontsize=9)
+        # one legend for both panels, beside them: the figure stays short enough for a slide
+        legend = ax_loss.legend(handles=[*self.curves, self.start_dot, star],
+                                loc="center left", bbox_to_anchor=(1.02, 0.5))
         self.live.animate(*self.paths, *self.ends, self.start_dot, *self.curves, legend)
         self.controls = {
             "surface": dropdown("surface", surfaces.SURFACES, surface),
@@ -107,19 +127,18 @@ class TrajectoryLab:
                 report.append(f"<b>{name}</b> diverged after {n} step{'s' * (n != 1)}: "
                               "try a smaller learning rate")
             else:
-                loss_gap = f"{gap[-1]:.2g}" if gap[-1] > 1e-12 else "< 1e-12"
-                report.append(f"<b>{name}</b>: ℒ - ℒ* = {loss_gap}, "
-                              f"|w - w*| = {np.linalg.norm(w[-1] - s.minimum):.2g}")
+                report.append(f"<b>{name}</b> {gap[-1]:.2g}" if gap[-1] > 1e-12 else
+                              f"<b>{name}</b> &lt; 1e-12")
         if self.ax_loss.get_xlim() != (0, steps):
             self.ax_loss.set(xlim=(0, steps), ylim=(1e-8, 1e3))
             self.live.invalidate()  # new tick labels
-        note = ""
+        text = f"ℒ(w) − ℒ(w*) after {steps} steps: " + " · ".join(report)
         if s.smoothness is not None:  # the stable learning rates on a quadratic of curvature C
             c = s.smoothness
-            note = (f"<br>stable for η below: gradient descent 2/C = {2 / c:.3g}, momentum "
-                    f"2(1+μ)/C = {2 * (1 + mu) / c:.3g}, Nesterov 2(1+μ)/((1+2μ)C) = "
-                    f"{2 * (1 + mu) / ((1 + 2 * mu) * c):.3g} (C = {c:g}, the largest curvature)")
-        return " · ".join(report) + note
+            text += (f"<br>stable for η below {2 / c:.3g} = 2/C (gradient descent), "
+                     f"{2 * (1 + mu) / c:.3g} = 2(1+μ)/C (momentum), "
+                     f"{2 * (1 + mu) / ((1 + 2 * mu) * c):.3g} (Nesterov); C = {c:g}")
+        return text
 
 
 def trajectory_lab(surface: str = "ill-conditioned quadratic", eta: float = 0.02,
@@ -142,8 +161,8 @@ class OverfittingLab:
     def __init__(self, seed: int = 0):
         self.seed = seed
         self.X_val, self.y_val = datasets.moons(200, np.random.default_rng(seed + 1), noise=0.3)
-        self.live = LiveFigure(ncols=3, figsize=(13, 4.3),
-                               gridspec_kw={"width_ratios": [1.2, 1, 1]})
+        self.live = _live_figure(3, (13, 4.3), (12.2, 3.1),
+                                 gridspec_kw={"width_ratios": [1.2, 1, 1]})
         self.ax_loss, ax_final, ax_early = self.live.axes
         lim = (-2.0, 2.0), (-1.5, 1.5)
         self.regions, self.dots = [], []
