@@ -23,7 +23,7 @@ MIN_TEXT_PX = 14.0
 #: the smallest text of a live figure, in pixels at its own size (plotting.PROJECTOR_MIN_POINTS)
 WIDGET_TEXT_PX = 11.0 * 100 / 72
 
-_MEASURE = """() => {
+_MEASURE = r"""() => {
   const scale = Reveal.getScale();
   const section = Reveal.getCurrentSlide();
   const top = section.getBoundingClientRect().top;
@@ -49,11 +49,11 @@ _MEASURE = """() => {
   return {height: Math.round(bottom), width: Math.round(right),
           slide_height: Reveal.getConfig().height, slide_width: Reveal.getConfig().width,
           title: heading ? heading.textContent.replace('¶', '').trim() : '',
-          notes: notes ? notes.textContent.trim().split(/\\s+/).length : 0,
+          notes: notes ? notes.textContent.trim().split(/\s+/).length : 0,
           figure_text_px: figures, widget_scales: widgets,
           fragments: section.querySelectorAll('.fragment').length,
           number: document.querySelector('.slide-number') ?
-                  document.querySelector('.slide-number').textContent : ''};
+                  document.querySelector('.slide-number').textContent.replace(/\s+/g, ' ') : ''};
 }"""
 
 
