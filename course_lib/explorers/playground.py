@@ -10,12 +10,18 @@ weights and each node's output map, and the training and test loss per epoch.
 Changing the data or the network starts again from the same initial weights;
 changing eta, the batch size or the speed continues from the current weights.
 Either way ``speed`` epochs run at once, so every change shows its effect.
+The controls sit in two rows: the data and the network's size, then the
+activation and the training settings.
+
+:meth:`Playground.train` trains many epochs at once before the panel is shown,
+so that its saved picture (GitHub, a static deck) shows a trained network.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import NamedTuple
 
 import ipywidgets as widgets
@@ -24,7 +30,7 @@ import numpy as np
 from .. import activations, datasets, plotting
 from ..mlp import MLP
 from ..network_plot import NetworkDrawing
-from ..training import Trainer
+from ..training import History, Trainer
 from ..widgets import LiveFigure, LivePanel, dropdown, slider
 
 __all__ = ["Playground", "playground"]
@@ -38,6 +44,20 @@ REGION_RESOLUTION = 70
 MAP_RESOLUTION = 16
 FRAME_CAP_S = 0.05  # a frame stops training early after this long, to keep playing smooth
 STRUCTURE = ("dataset", "noise", "test_fraction", "layers", "width", "activation")
+#: the controls' rows: the data and the network's size; the activation and the training
+ROWS = (("dataset", "noise", "test_fraction", "layers", "width"),
+        ("activation", "eta", "batch_size", "speed"))
+#: the controls' labels in a notebook, and on a slide (the deck's large fonts: shorter)
+LABELS = {"dataset": "data", "noise": "noise", "test_fraction": "test fraction",
+          "layers": "hidden layers (depth)", "width": "neurons per layer (width)",
+          "activation": "activation", "eta": "learning rate η", "batch_size": "batch size",
+          "speed": "epochs per frame"}
+SLIDE_LABELS = {**LABELS, "layers": "depth", "width": "width"}
+#: on a slide (1280 px wide, 24 px text), each row of controls fits one line
+SLIDE_WIDTHS = {"dataset": "200px", "noise": "230px", "test_fraction": "290px", "layers": "200px",
+                "width": "200px", "activation": "250px", "eta": "330px", "batch_size": "250px",
+                "speed": "300px"}
+SLIDE_BUTTON_WIDTHS = ("120px", "120px", "130px", "170px")  # Play, Step, Reset, New start
 
 
 class Split(NamedTuple):
@@ -86,7 +106,8 @@ class Playground:
         _choice("width", width, range(1, 17))
         self.seed, self.start = seed, 0  # start: how many times "New start" was pressed
         self.key = None  # the settings of STRUCTURE the current network was built for
-        self.action = "change"  # what the next redraw does: change, step, reset, new, frame
+        self.action = "change"  # what the next redraw does: change, step, reset, new, frame,
+        # show (redraw after train, no more epochs)
         # built for each new data set or network by _rebuild (the panel's first redraw)
         self.data: Split | None = None
         self.model: MLP | None = None
@@ -94,20 +115,23 @@ class Playground:
         self.initial_loss, self.warned = None, False  # the loss before training; eta warned
         self.lim, self.grid = None, None  # the plot's limits, the node maps' grid
         self._task = None  # the Play loop while it runs
-        self.live = LiveFigure(ncols=3, figsize=(12.5, 4.4), dpi=85,
+        # on a slide, a little wider and lower: it fits 1280x720 with its controls and title
+        self.live = LiveFigure(ncols=3, figsize=(12.5, 3.8 if plotting.PROJECTOR else 4.4), dpi=85,
                                gridspec_kw={"width_ratios": [1.0, 1.25, 0.95]})
         self.ax_data, self.ax_net, self.ax_loss = self.live.axes
         self.regions = plotting.plot_decision_regions(
             lambda p: np.full(len(p), 0.5), (-1, 1), (-1, 1), self.ax_data,
             resolution=REGION_RESOLUTION)
         self.live.figure.colorbar(self.regions, ax=self.ax_data, shrink=0.8, pad=0.02,
-                                  label="$P_1$ (network's probability of class 1)")
+                                  label="probability $P_1$" if plotting.PROJECTOR
+                                  else "$P_1$ (network's probability of class 1)")
         self.ax_data.set_title("decision regions: $P_1$ over the plane")
         empty = np.zeros((0, 2)), np.zeros(0)
         self.train_dots = plotting.plot_data(*empty, self.ax_data, size=22, label_prefix="train")
         self.test_dots = plotting.plot_data(*empty, self.ax_data, size=22, hollow=True,
                                             label_prefix="test")
-        self.ax_data.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=4,
+        below = -0.2 if plotting.PROJECTOR else -0.13  # under the x label, at either size
+        self.ax_data.legend(loc="upper center", bbox_to_anchor=(0.5, below), ncol=4,
                             fontsize=9, handletextpad=0.2, columnspacing=0.8)
         (self.train_line,) = self.ax_loss.plot([], [], color=plotting.COLORS["errors"],
                                                linewidth=2, label="training loss")
@@ -123,21 +147,26 @@ class Playground:
                           *self.test_dots, *self.drawing.artists, self.train_line,
                           self.test_line, self.loss_legend)
         self.loss_view = None
+        label = SLIDE_LABELS if plotting.PROJECTOR else LABELS
         controls = {
-            "dataset": dropdown("data", DATA, dataset),
-            "noise": slider("noise", 0.0, 0.5, 0.05, noise, heavy=True),
-            "test_fraction": slider("test fraction", 0.1, 0.9, 0.1, test_fraction, heavy=True),
-            "layers": slider("hidden layers (depth)", 0, 6, 1, layers, heavy=True),
-            "width": slider("neurons per layer (width)", 1, 16, 1, width, heavy=True),
-            "activation": dropdown("activation", ACTIVATION_CHOICES, activation),
-            "eta": slider("learning rate η", -3, 1, 0.1, eta, heavy=True, log=True),
+            "dataset": dropdown(label["dataset"], DATA, dataset),
+            "noise": slider(label["noise"], 0.0, 0.5, 0.05, noise, heavy=True),
+            "test_fraction": slider(label["test_fraction"], 0.1, 0.9, 0.1, test_fraction,
+                                    heavy=True),
+            "layers": slider(label["layers"], 0, 6, 1, layers, heavy=True),
+            "width": slider(label["width"], 1, 16, 1, width, heavy=True),
+            "activation": dropdown(label["activation"], ACTIVATION_CHOICES, activation),
+            "eta": slider(label["eta"], -3, 1, 0.1, eta, heavy=True, log=True),
             "batch_size": widgets.SelectionSlider(
-                options=BATCH_SIZES, value=batch_size, description="batch size",
+                options=BATCH_SIZES, value=batch_size, description=label["batch_size"],
                 style={"description_width": "initial"}, continuous_update=False),
             "speed": widgets.SelectionSlider(
-                options=SPEEDS, value=speed, description="epochs per frame",
+                options=SPEEDS, value=speed, description=label["speed"],
                 style={"description_width": "initial"}, continuous_update=False),
         }
+        if plotting.PROJECTOR:  # a slide: each row fits the slide's width at its large font
+            for name, control in controls.items():
+                control.layout.width = SLIDE_WIDTHS[name]
         self.play = widgets.ToggleButton(value=False, description="Play", icon="play",
                                          tooltip="train continuously (Pause stops)")
         self.play.add_class("course-play")
@@ -150,9 +179,15 @@ class Playground:
         step.on_click(lambda _: self._act("step"))
         reset.on_click(lambda _: self._act("reset"))
         new.on_click(lambda _: self._act("new"))
+        if plotting.PROJECTOR:
+            for button, px in zip((self.play, step, reset, new), SLIDE_BUTTON_WIDTHS, strict=True):
+                button.layout.width = px
         buttons = widgets.HBox([self.play, step, reset, new])
-        self.panel = LivePanel(controls, self._update, self.live, extra=[buttons],
-                               title="Neural network playground")
+        rows = [widgets.Box([controls[name] for name in row], layout=widgets.Layout(
+            flex_flow="row wrap", align_items="center")) for row in ROWS]
+        # on a slide, the slide's own title names the panel: one line less
+        self.panel = LivePanel(controls, self._update, self.live, extra=[*rows, buttons],
+                               title=None if plotting.PROJECTOR else "Neural network playground")
         self.panel.playground = self.panel.explorer = self
 
     # --- building -------------------------------------------------------------------------
@@ -192,6 +227,19 @@ class Playground:
     def _act(self, action: str) -> None:
         self.action = action
         self.panel.redraw()
+
+    def train(self, epochs: int,
+              callback: Callable[[int, History], None] | None = None) -> History:
+        r"""Train ``epochs`` more epochs at once, then redraw the panel; return the history.
+
+        What a notebook calls before it shows the panel, so that the picture saved with
+        the notebook shows a trained network; no frame cap, unlike playing.
+        ``callback(epoch, history)`` runs after every epoch, as in ``Trainer.run``
+        (e.g. ``course_lib.widgets.progress_bar``).
+        """
+        history = self.trainer.run(epochs, callback)
+        self._act("show")
+        return history
 
     def train_epochs(self, epochs: int) -> int:
         r"""Train up to ``epochs`` epochs, stopping early after FRAME_CAP_S; return epochs run."""
@@ -235,7 +283,9 @@ class Playground:
                 self.warned = False
             self.trainer.optimizer.eta_0 = settings["eta"]  # continues with the new rate
             self.trainer.batch_size = self._batch(settings["batch_size"])
-            self.train_epochs(1 if action == "step" else settings["speed"])
+            epochs = {"step": 1, "show": 0}.get(action, settings["speed"])
+            if epochs:
+                self.train_epochs(epochs)
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged network draws too
             self._draw()
         return self._status(settings)
@@ -264,7 +314,7 @@ class Playground:
         if (xmax, ymax) != self.loss_view:
             self.loss_view = (xmax, ymax)
             self.ax_loss.set(xlim=(0, xmax), ylim=(0, ymax))
-            self.live.invalidate()
+            self.live.relayout()  # wider tick labels ("400") get room, never cut at the edge
 
     def _status(self, settings):
         h = self.trainer.history
