@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 from matplotlib import patheffects
 
-from .. import losses, sequence
+from .. import losses, plotting, sequence
 from ..plotting import CMAPS, COLORS
 from ..widgets import LiveFigure, LivePanel, dropdown, slider
 
@@ -16,21 +16,24 @@ __all__ = ["GateInspector", "TemperatureSampler", "gate_inspector", "temperature
 
 
 class GateRow(NamedTuple):
-    r"""One row of the gate inspector: which LSTM cache attribute, its label, colours, range."""
+    r"""One row of the gate inspector: which LSTM cache attribute, its labels, colours, range."""
 
     name: str
     label: str
+    symbol: str
     cmap: str
     limits: tuple[float, float] | None  # None: the cell state's own range
 
 
 GATE_ROWS = (
-    GateRow("f", "forget gate $f_t$", CMAPS["unit"], (0, 1)),
-    GateRow("i", "input gate $i_t$", CMAPS["unit"], (0, 1)),
-    GateRow("o", "output gate $o_t$", CMAPS["unit"], (0, 1)),
-    GateRow("C", "cell state $C_t$", CMAPS["signed"], None),
-    GateRow("h", "output $h_t$", CMAPS["signed"], (-1, 1)),
+    GateRow("f", "forget gate $f_t$", "$f_t$", CMAPS["unit"], (0, 1)),
+    GateRow("i", "input gate $i_t$", "$i_t$", CMAPS["unit"], (0, 1)),
+    GateRow("o", "output gate $o_t$", "$o_t$", CMAPS["unit"], (0, 1)),
+    GateRow("C", "cell state $C_t$", "$C_t$", CMAPS["signed"], None),
+    GateRow("h", "output $h_t$", "$h_t$", CMAPS["signed"], (-1, 1)),
 )
+#: the rows a slide has room for: how open the memory is, what is written, what is kept
+COMPACT_ROWS = tuple(row for row in GATE_ROWS if row.name in "fiC")
 
 
 class GateInspector:
@@ -42,10 +45,14 @@ class GateInspector:
     Cells are sorted by how well their final C_t tells the classes apart
     (:func:`course_lib.sequence.memory_cells`, over all of ``x``); the best three
     are named.
+
+    ``compact=True`` (the default on a slide, when :data:`course_lib.plotting.PROJECTOR`
+    is set) draws a figure that fits a 1280x720 slide: only the rows f_t, i_t and C_t,
+    side by side with the two bar charts (the notebook shows all five rows).
     """
 
     def __init__(self, model: sequence.SequenceClassifier, x, y, step_names, class_names,
-                 examples: int = 8):
+                 examples: int = 8, compact: bool | None = None):
         if model.cell != "lstm":
             raise ValueError("the gate inspector needs an LSTM model (cell='lstm')")
         self.x, self.y = x, np.asarray(y)
@@ -54,46 +61,56 @@ class GateInspector:
         self.values = {row.name: getattr(cache.cell, row.name) for row in GATE_ROWS}  # (N, T, H)
         C = self.values["C"]
         self.order = np.argsort(sequence.memory_cells(C[:, -1], y, model.K))[::-1]
-        labels = [f"★ cell {j}" for j in self.order[:3]]  # rows 0-2: the cells with the answer
         N, T, H = C.shape
         self.T = T
         self.answers = losses.softmax(cache.h @ model.params["W_y"] + model.params["b_y"])
+        self.compact = plotting.PROJECTOR if compact is None else compact
+        self.rows = COMPACT_ROWS if self.compact else GATE_ROWS
+        self.live = live = self._layout(len(self.rows))
         C_max = float(np.abs(C).max()) or 1.0
-        self.live = live = LiveFigure(len(GATE_ROWS), 2, figsize=(12, 8.5),
-                                      gridspec_kw={"width_ratios": [3.2, 1]})
         self.images, self.markers = [], []
-        for k, row in enumerate(GATE_ROWS):
-            ax = live.axes[k, 0]
+        for ax, row in zip(self.heat_axes, self.rows, strict=True):
             vmin, vmax = row.limits or (-C_max, C_max)
             self.images.append(ax.imshow(np.zeros((H, T)), aspect="auto", cmap=row.cmap,
                                          vmin=vmin, vmax=vmax, interpolation="nearest"))
             self.markers.append(ax.axvline(0, color=COLORS["accent"], linewidth=2.5, path_effects=[
                 patheffects.withStroke(linewidth=5, foreground="white")]))  # seen on any colour
-            ax.set_ylabel(row.label + "\ncells", fontsize=10)
+            if self.compact:  # the symbol alone, upright: the title says the rows are cells
+                ax.set_ylabel(row.symbol, rotation=0, ha="right", va="center")
+            else:
+                ax.set_ylabel(row.label + "\ncells", fontsize=10)
             ax.set_yticks([])
-            ax.set_xticks(range(T), [] if k < len(GATE_ROWS) - 1 else None)
+            ax.set_xticks(range(T), [] if ax is not self.heat_axes[-1] else None)
             ax.tick_params(axis="x", labelsize=9)
-            live.figure.colorbar(self.images[-1], ax=ax, fraction=0.02, pad=0.01)
-        live.axes[0, 0].set_title("every memory cell (rows, best three on top) at every step "
-                                  "(columns); the pink line is the chosen step", fontsize=10)
-        live.axes[-1, 0].set_xlabel("time step t: the input symbol read at each step")
-        grid = live.axes[0, 0].get_gridspec()
-        for ax in live.axes[:, 1]:
-            ax.remove()
-        self.ax_bars = ax_bars = live.figure.add_subplot(grid[:3, 1])
-        ax_answer = live.figure.add_subplot(grid[3:, 1])
+            bar = live.figure.colorbar(self.images[-1], ax=ax, fraction=0.02, pad=0.01)
+            if self.compact and row.limits:  # two ticks: the gate's range
+                bar.set_ticks(list(row.limits))
+        if self.compact:
+            self.heat_axes[0].set_title("rows: memory cells (best three on top); "
+                                        "pink line: the chosen step")
+        else:
+            self.heat_axes[0].set_title("every memory cell (rows, best three on top) at every step "
+                                        "(columns); the pink line is the chosen step", fontsize=10)
+        self.heat_axes[-1].set_xlabel("time step t: the input symbol read at each step")
+        ax_bars, ax_answer = self.ax_bars, self.ax_answer
         self.bars = ax_bars.barh(range(H), np.zeros(H), color=COLORS["C_t"])
-        ax_bars.set_yticks(range(3), labels, fontsize=9)
+        labels = [f"★ {j}" if self.compact else f"★ cell {j}" for j in self.order[:3]]
+        ax_bars.set_yticks(range(3), labels, fontsize=9)  # rows 0-2: the cells with the answer
         ax_bars.invert_yaxis()
-        ax_bars.set_xlabel("$C_t$ at the chosen step")
-        ax_bars.set_ylabel("memory cells (sorted)")
         ax_bars.axvline(0, color="black", linewidth=0.5)
         self.answer_bars = ax_answer.bar(range(model.K), np.zeros(model.K),
                                          color=COLORS["probability"])
         ax_answer.set_xticks(range(model.K), class_names)
         ax_answer.set_ylim(0, 1)
-        ax_answer.set_ylabel("P(answer) = softmax($h_t W_y + b_y$)")
-        ax_answer.set_xlabel("the answer read from $h_t$ at this step")
+        if self.compact:
+            ax_bars.set_title("$C_t$ at step t")
+            ax_answer.set_title("P(answer) from $h_t$")
+            ax_answer.set_yticks([0, 0.5, 1])
+        else:
+            ax_bars.set_xlabel("$C_t$ at the chosen step")
+            ax_bars.set_ylabel("memory cells (sorted)")
+            ax_answer.set_ylabel("P(answer) = softmax($h_t W_y + b_y$)")
+            ax_answer.set_xlabel("the answer read from $h_t$ at this step")
         live.animate(*self.markers, *self.bars, *self.answer_bars)
         self.example = None  # the example whose gates are drawn
         self.controls = {
@@ -103,16 +120,37 @@ class GateInspector:
         self.panel = LivePanel(self.controls, self.update, self.live, title="LSTM gate inspector")
         self.panel.explorer = self
 
+    def _layout(self, rows: int) -> LiveFigure:
+        r"""The figure: one heat map per row on the left, the two bar charts on the right."""
+        if self.compact:  # a slide: the heat maps, then the two bar charts side by side
+            live = LiveFigure(rows, 3, figsize=(12, 3.2),
+                              gridspec_kw={"width_ratios": [3.4, 1, 0.9]})
+            grid = live.axes[0, 0].get_gridspec()
+            for ax in live.axes[:, 1:].ravel():
+                ax.remove()
+            self.ax_bars = live.figure.add_subplot(grid[:, 1])
+            self.ax_answer = live.figure.add_subplot(grid[:, 2])
+        else:  # the notebook: the heat maps, and the two bar charts one above the other
+            live = LiveFigure(rows, 2, figsize=(12, 8.5), gridspec_kw={"width_ratios": [3.2, 1]})
+            grid = live.axes[0, 0].get_gridspec()
+            for ax in live.axes[:, 1]:
+                ax.remove()
+            self.ax_bars = live.figure.add_subplot(grid[:3, 1])
+            self.ax_answer = live.figure.add_subplot(grid[3:, 1])
+        self.heat_axes = list(live.axes[:, 0])
+        return live
+
     def _show_example(self, example: int) -> None:
-        for image, row in zip(self.images, GATE_ROWS, strict=True):
+        for image, row in zip(self.images, self.rows, strict=True):
             image.set_data(self.values[row.name][example][:, self.order].T)
         x = self.x
         symbols = [self.step_names[k] if x[example, s, k] > 0.5 else "·"
                    for s in range(self.T) for k in [int(np.argmax(x[example, s]))]]
-        self.live.axes[-1, 0].set_xticklabels(symbols)
+        self.heat_axes[-1].set_xticklabels(symbols)
         limit = float(np.abs(self.values["C"][example]).max()) or 1.0
         self.ax_bars.set_xlim(-limit, limit)
-        self.images[3].set_clim(-limit, limit)  # C_t on this example's own scale
+        C_image = self.images[[row.name for row in self.rows].index("C")]
+        C_image.set_clim(-limit, limit)  # C_t on this example's own scale
         self.live.invalidate()
         self.example = example
 
@@ -141,9 +179,9 @@ class GateInspector:
 
 
 def gate_inspector(model: sequence.SequenceClassifier, x, y, step_names, class_names,
-                   examples: int = 8) -> LivePanel:
+                   examples: int = 8, compact: bool | None = None) -> LivePanel:
     r"""The panel of a :class:`GateInspector`."""
-    return GateInspector(model, x, y, step_names, class_names, examples).panel
+    return GateInspector(model, x, y, step_names, class_names, examples, compact).panel
 
 
 class TemperatureSampler:
@@ -151,13 +189,16 @@ class TemperatureSampler:
 
     Left: the probabilities of the next character after the prompt at this
     temperature (the ``top`` most likely). The status shows a sampled continuation;
-    the seed slider draws another one.
+    the seed slider draws another one. ``compact=True`` (the default on a slide, when
+    :data:`course_lib.plotting.PROJECTOR` is set) puts the sampled text beside a
+    shorter figure, so that the panel fits a 1280x720 slide.
     """
 
     def __init__(self, model: sequence.SequenceClassifier, codec, prompts, length: int = 160,
-                 top: int = 12):
+                 top: int = 12, compact: bool | None = None):
         self.model, self.codec, self.length, self.top = model, codec, length, top
-        self.live = LiveFigure(figsize=(10, 3.6))
+        self.compact = plotting.PROJECTOR if compact is None else compact
+        self.live = LiveFigure(figsize=(7, 3.1) if self.compact else (10, 3.6))
         self.ax = ax = self.live.axes
         self.nets = {}  # prompt -> net of the next character, computed once per prompt
         self.positions = np.arange(top)
@@ -174,7 +215,9 @@ class TemperatureSampler:
             "seed": slider("sample (seed)", 0, 20, 1, 0),
         }
         self.panel = LivePanel(self.controls, self.update, self.live,
-                               title="Sampling with a temperature")
+                               title="Sampling with a temperature", status_beside=self.compact)
+        if self.compact:  # the text beside the figure wraps in the rest of the slide's width
+            self.panel.status.layout.width = "490px"
         self.panel.explorer = self
 
     def _next_net(self, prompt: str) -> np.ndarray:
@@ -192,16 +235,20 @@ class TemperatureSampler:
             bar.set_height(p[k])
         names = [repr(codec.alphabet[k])[1:-1] or " " for k in best]
         self.ax.set_xticks(self.positions, [n if n != " " else "space" for n in names])
-        self.ax.set_title(f"Next character after {prompt!r} at temperature {temperature:.2f}",
-                          fontsize=10)
+        if self.compact:  # the prompt is in the text beside the figure
+            self.ax.set_title(f"Next character at temperature {temperature:.2f}")
+        else:
+            self.ax.set_title(f"Next character after {prompt!r} at temperature {temperature:.2f}",
+                              fontsize=10)
         text = sequence.generate(self.model, codec, prompt, self.length, temperature=temperature,
                                  rng=np.random.default_rng(seed))
         shown = html.escape(prompt) + "<b>" + html.escape(text) + "</b>"
-        return ('<pre style="white-space:pre-wrap;margin:0">' + shown + "</pre>"
+        size = ";font-size:16px" if self.compact else ""  # a slide: read from the back
+        return (f'<pre style="white-space:pre-wrap;margin:0{size}">' + shown + "</pre>"
                 f"temperature {temperature:.2f}: {np.sum(p > 0.01)} character(s) with P > 1%")
 
 
 def temperature_sampler(model: sequence.SequenceClassifier, codec, prompts, length: int = 160,
-                        top: int = 12) -> LivePanel:
+                        top: int = 12, compact: bool | None = None) -> LivePanel:
     r"""The panel of a :class:`TemperatureSampler`."""
-    return TemperatureSampler(model, codec, prompts, length, top).panel
+    return TemperatureSampler(model, codec, prompts, length, top, compact).panel
