@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -68,19 +70,154 @@ def setup(extras: str = "") -> Path:
 def present_command(notebook: str, *options: str) -> list[str]:
     r"""Voila serving ``notebook`` as reveal.js slides with live widgets, every asset local.
 
-    The template ``reveal_offline`` (slides/share/voila/templates) is Voila's reveal
-    template with Font Awesome from slides/lib; reveal.js and jQuery also come
-    from slides/lib (installed by ``tools/build_slides.py --assets-only``).
+    The template ``reveal_offline`` (slides/share/voila/templates) sends the slides
+    before the kernel is ready and lets Voila's progressive rendering fill each
+    output in as its cell runs; it has a speaker view of its own (key S) that
+    starts no kernel. Font Awesome, reveal.js and jQuery come from slides/lib
+    (installed by ``tools/build_slides.py --assets-only``). As in the static
+    decks, code cells tagged ``hide-input`` show only their output; no prompts.
     """
     assets = "voila/files/slides/lib"
     resources = {"reveal": {"url_prefix": f"{assets}/reveal.js", "theme": "white",
-                            "scroll": True},
+                            "width": 1280, "height": 720, "number": "c/t"},
                  "course_assets": assets}
     return ["-m", "voila", notebook, "--template=reveal_offline", "--Voila.ip=127.0.0.1",
             f"--Voila.root_dir={ROOT}",
             f"--VoilaConfiguration.resources={resources!r}",
             "--VoilaConfiguration.file_allowlist=['slides/lib/.*', '.*\\.(png|jpg|gif|svg)']",
+            "--VoilaConfiguration.progressive_rendering=True",
+            "--VoilaConfiguration.strip_sources=False",
+            "--HTMLExporter.exclude_input_prompt=True",
+            "--HTMLExporter.exclude_output_prompt=True",
+            "--TagRemovePreprocessor.enabled=True",
+            "--TagRemovePreprocessor.remove_input_tags={'hide-input'}",
             f"--HTMLExporter.jquery_url={assets}/jquery.min.js", *options]
+
+
+def prepared(python: Path, notebook: str) -> str:
+    r"""The notebook to serve live: ``tools/deck.py``'s prepared copy in build/present/.
+
+    ``tools/deck.py --present NOTEBOOK`` writes the copy (speaker notes and
+    fragments from the markdown's marks, a title slide, the projector style) and
+    prints its path; without tools/deck.py the notebook is served as it is.
+    """
+    if not (ROOT / "tools" / "deck.py").exists():
+        return notebook
+    print(f"+ {python} tools/deck.py --present {notebook}", flush=True)
+    result = subprocess.run([str(python), "tools/deck.py", "--present", notebook], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    lines = result.stdout.strip().splitlines()
+    if result.returncode or not lines:
+        sys.exit(result.returncode or "tools/deck.py --present printed no path")
+    path = Path(lines[-1])
+    path = path if path.is_absolute() else ROOT / path
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def descendants(pid: int) -> list[int]:
+    r"""Every process below ``pid`` (Voila's kernels run in sessions of their own)."""
+    children: dict[int, list[int]] = {}
+    if Path("/proc/self/stat").exists():
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:  # "pid (name) state ppid ...": the name may hold spaces
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process has just ended
+                continue
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    else:  # macOS and other systems without /proc
+        table = subprocess.run(["ps", "-A", "-o", "pid=", "-o", "ppid="],
+                               capture_output=True, text=True).stdout.split()
+        for child, parent in zip(table[::2], table[1::2], strict=True):
+            children.setdefault(int(parent), []).append(int(child))
+    found, todo = [], [pid]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
+
+
+def signal_group(pid: int, signum: int) -> None:
+    r"""Send ``signum`` to ``pid``'s process group when it leads one (a kernel), else to ``pid``."""
+    try:
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signum)
+        else:
+            os.kill(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:  # a zombie (ended, not yet reaped by its parent) counts as ended
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+class Stop(Exception):
+    r"""Raised by the signal handler of :func:`supervise`."""
+
+
+def supervise(command: list[str], env: dict[str, str], grace: float = 5.0) -> int:
+    r"""Run ``command`` (Voila) until it ends or a signal comes, then stop it and its kernels.
+
+    Voila runs in a session of its own, so that Ctrl-C (SIGINT), SIGTERM or SIGHUP,
+    to this process or its process group, reach this function only: it sends
+    SIGTERM to Voila and to every kernel's process group (Voila would otherwise
+    leave kernels running while it waits on a busy one), waits ``grace`` seconds,
+    then SIGKILLs whatever is left. A second signal skips the wait.
+    """
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    hurry = []
+
+    def on_signal(signum, frame):
+        if hurry:  # already stopping: do not wait any more
+            hurry.append(signum)
+            return
+        hurry.append(signum)
+        raise Stop
+
+    stops = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+    previous = {s: signal.signal(s, on_signal) for s in stops}
+    try:
+        return server.wait()
+    except Stop:
+        print("\nStopping Voila and its kernels ...", file=sys.stderr, flush=True)
+        family = descendants(server.pid)
+        for pid in [server.pid, *family]:
+            signal_group(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and len(hurry) < 2:
+            if server.poll() is None:
+                family += [p for p in descendants(server.pid) if p not in family]
+            if server.poll() is not None and not any(alive(p) for p in family):
+                break
+            time.sleep(0.1)
+        for pid in [server.pid, *family]:
+            if alive(pid):
+                signal_group(pid, signal.SIGKILL)
+        server.wait()
+        print("Stopped.", file=sys.stderr, flush=True)
+        return 0
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def present(python: Path, args: list[str]) -> int:
+    r"""``course.py present NOTEBOOK [voila options]`` once the environment is set up."""
+    notebook, options = args[0], args[1:]
+    run(python, "tools/build_slides.py", "--assets-only")
+    command = [str(python), *present_command(prepared(python, notebook), *options)]
+    env = os.environ | {"JUPYTER_PATH": str(ROOT / "slides" / "share")}
+    if os.name == "nt":  # no process groups to manage: Ctrl-C reaches Voila itself
+        return subprocess.call(command, cwd=ROOT, env=env)
+    return supervise(command, env)
 
 
 def main(argv: list[str]) -> int:
@@ -104,10 +241,7 @@ def main(argv: list[str]) -> int:
         if not args or not args[0].endswith(".ipynb"):
             print("usage: python3 course.py present notebooks/NN_name.ipynb [voila options]")
             return 2
-        python = setup("slides")
-        run(python, "tools/build_slides.py", "--assets-only")
-        return subprocess.call([str(python), *present_command(*args)], cwd=ROOT,
-                               env=os.environ | {"JUPYTER_PATH": str(ROOT / "slides" / "share")})
+        return present(setup("slides"), args)
     if command == "student":
         python = setup()
         return subprocess.call([str(python), "tools/make_student_versions.py", *args], cwd=ROOT)

@@ -15,15 +15,10 @@ machine. The live route is tested in ``test_present.py``.
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import nbformat
 import pytest
@@ -218,77 +213,3 @@ def test_handout_is_a_pdf_with_a_page_per_slide(decks, path):
     assert pdf.startswith(b"%PDF")
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == _slides(path), f"{pages} pages for {_slides(path)} slides"
-
-
-# ---------------------------------------------------------------- live route
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def voila(decks, tmp_path_factory):
-    r"""``python3 course.py present notebooks/01...`` without the set-up step, on a free port."""
-    spec = importlib.util.spec_from_file_location("course", ROOT / "course.py")
-    course = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(course)
-    subprocess.run([sys.executable, str(ROOT / "tools" / "build_slides.py"), "--assets-only"],
-                   check=True, cwd=ROOT, capture_output=True)
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("voila") / "voila.log", "w")  # noqa: SIM115
-    command = [sys.executable, *course.present_command(
-        "notebooks/01_neurons_perceptron_xor.ipynb", "--no-browser", f"--port={port}")]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                              env=os.environ | {"JUPYTER_PATH": str(ROOT / "slides" / "share")},
-                              start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "voila/static/voila.js", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("Voila did not start:\n" + open(log.name).read())
-            time.sleep(0.5)
-    yield url
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=20)
-    log.close()
-
-
-def test_live_slides_recompute_a_widget(voila, chromium):
-    page = chromium.new_page(viewport={"width": 1400, "height": 900})
-    outside = []
-    page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "ws://127.0.0.1",
-                                                   "data:", "blob:")) or outside.append(r.url))
-    page.goto(voila, timeout=120_000)
-    page.wait_for_selector("img.widget-image", state="attached", timeout=120_000)
-    page.locator("body").click(position={"x": 5, "y": 5})
-    present = "section.present:not(.stack) "
-    for _ in range(40):  # next slide until one shows a live panel
-        if page.locator(present + "img.widget-image").count():
-            break
-        page.keyboard.press("Space")
-        page.wait_for_timeout(300)
-    page.wait_for_timeout(1000)
-    image = page.locator(present + "img.widget-image").first
-    before = image.get_attribute("src")
-    handle = page.locator(present + ".noUi-handle").first
-    box = handle.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 30, y, steps=5)
-    page.mouse.up()
-    deadline = time.monotonic() + 20
-    while image.get_attribute("src") == before:
-        assert time.monotonic() < deadline, "the plot did not change after dragging a slider"
-        page.wait_for_timeout(200)
-    (ROOT / "build" / "screenshots").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ROOT / "build" / "screenshots" / "live-slides.png"))
-    page.close()
-    assert outside == [], f"requests left the machine: {outside[:5]}"
