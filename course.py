@@ -99,10 +99,8 @@ def prepared(python: Path, notebook: str) -> str:
 
     ``tools/deck.py --present NOTEBOOK`` writes the copy (speaker notes and
     fragments from the markdown's marks, a title slide, the projector style) and
-    prints its path; without tools/deck.py the notebook is served as it is.
+    prints its path.
     """
-    if not (ROOT / "tools" / "deck.py").exists():
-        return notebook
     print(f"+ {python} tools/deck.py --present {notebook}", flush=True)
     result = subprocess.run([str(python), "tools/deck.py", "--present", notebook], cwd=ROOT,
                             stdout=subprocess.PIPE, text=True)

@@ -61,11 +61,13 @@ class LiveFigure:
     nrows, ncols : grid of axes, as ``Figure.subplots``
     figsize : (width, height) in inches
     dpi : resolution of the PNG
+    slide_figsize : the size on a slide (after :func:`plotting.projector_style`); by
+        default ``figsize`` shrunk into :data:`plotting.PROJECTOR_LIVE_BOX`
     subplot_kw : passed to ``Figure.subplots``
     """
 
     def __init__(self, nrows: int = 1, ncols: int = 1, figsize=(10, 4), dpi: int = 80,
-                 **subplot_kw):
+                 slide_figsize=None, **subplot_kw):
         import matplotlib
 
         from . import plotting
@@ -73,7 +75,8 @@ class LiveFigure:
         if plotting.PROJECTOR:  # a slide deck: the projector's fonts, sized to the slide
             box = plotting.PROJECTOR_LIVE_BOX
             scale = min(1.0, box[0] / figsize[0], box[1] / figsize[1])
-            figsize, dpi = (figsize[0] * scale, figsize[1] * scale), plotting.PROJECTOR_DPI
+            figsize = slide_figsize or (figsize[0] * scale, figsize[1] * scale)
+            dpi = plotting.PROJECTOR_DPI
         with matplotlib.rc_context(plotting.PROJECTOR_RC if plotting.PROJECTOR else FIGURE_RC):
             self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
             FigureCanvasAgg(self.figure)
@@ -84,6 +87,8 @@ class LiveFigure:
         self.image = widgets.Image(format="png", layout=widgets.Layout(
             width=f"{round(figsize[0] * dpi)}px", max_width="100%", align_self="flex-start"))
         self.image.add_class("course-plot")
+        if plotting.PROJECTOR:  # not the 20 px above and below that a slide gives an image
+            self.image.layout.margin = "4px 0"
         self._animated: list = []
         self._background = None
 

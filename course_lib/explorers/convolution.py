@@ -12,7 +12,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
-from .. import conv, plotting, pooling
+from .. import conv, pooling
 from ..plotting import CMAPS, COLORS
 from ..widgets import LiveFigure, LivePanel, dropdown, slider
 
@@ -20,16 +20,6 @@ __all__ = ["NumberGrid", "PoolingExplorer", "StridePaddingExplorer", "pooling_ex
            "stride_padding_explorer"]
 
 MAX_NUMBERS = 196  # grids with more cells show colours only: the numbers would not be readable
-
-
-def _figsize(notebook: tuple[float, float], slide: tuple[float, float]) -> tuple[float, float]:
-    r"""A live figure's size in inches: ``slide`` in a deck (projector_style), else ``notebook``.
-
-    On a 1280x720 slide the figure shares the screen with the slide's title, the
-    controls, the status line and the deck's note under the widget, so it is made
-    less tall there than ``plotting.PROJECTOR_LIVE_BOX`` would allow.
-    """
-    return slide if plotting.PROJECTOR else notebook
 
 
 class NumberGrid:
@@ -110,7 +100,7 @@ class StridePaddingExplorer:
 
     def __init__(self, seed: int = 0):
         self.image = np.random.default_rng(seed).integers(0, 10, size=(16, 16)).astype(float)
-        self.live = LiveFigure(ncols=2, figsize=_figsize((11, 5), (8.8, 3.1)),
+        self.live = LiveFigure(ncols=2, figsize=(11, 5), slide_figsize=(8.8, 3.1),
                                gridspec_kw={"width_ratios": [1.3, 1]})
         self.ax_in, self.ax_out = self.live.axes
         side = self.N_MAX + 2 * self.P_MAX  # the largest padded input, and output (k = s = 1)
@@ -219,7 +209,7 @@ class PoolingExplorer:
     def __init__(self, seed: int = 0):
         rng = np.random.default_rng(seed)
         self.x = rng.integers(0, 10, size=(1, 1, self.SIDE, self.SIDE)).astype(float)
-        self.live = LiveFigure(ncols=3, figsize=_figsize((12, 4.2), (12.2, 3.3)))
+        self.live = LiveFigure(ncols=3, figsize=(12, 4.2), slide_figsize=(12.2, 3.3))
         ax_in, ax_out, ax_grad = self.live.axes
         NumberGrid(ax_in, self.SIDE, CMAPS["grid"]).update(  # the input never changes
             self.x[0, 0], f"input {self.SIDE}x{self.SIDE}", vmin=0, vmax=30)

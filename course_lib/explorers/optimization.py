@@ -16,22 +16,6 @@ __all__ = ["OverfittingLab", "TrajectoryLab", "overfitting_lab", "trajectory_lab
 COLORS = plotting.COLORS
 
 
-def _live_figure(ncols: int, notebook: tuple[float, float], slide: tuple[float, float],
-                 **subplot_kw) -> LiveFigure:
-    r"""A live figure of ``notebook`` inches, or ``slide`` inches in a deck (projector_style).
-
-    On a 1280x720 slide the figure shares the screen with the slide's title, the
-    controls, the status line and the deck's note under the widget, so it is made
-    less tall there than ``plotting.PROJECTOR_LIVE_BOX`` would allow, and drawn
-    without the 20 px margins a slide gives an image above and below.
-    """
-    live = LiveFigure(ncols=ncols, figsize=slide if plotting.PROJECTOR else notebook,
-                      **subplot_kw)
-    if plotting.PROJECTOR:
-        live.image.layout.margin = "4px 0"
-    return live
-
-
 class Run(NamedTuple):
     r"""One training run of the overfitting lab: its data, model, history, weights per epoch."""
 
@@ -57,8 +41,8 @@ class TrajectoryLab:
     def __init__(self, surface: str = "ill-conditioned quadratic", eta: float = 0.02,
                  mu: float = 0.8, seed: int = 0):
         self.seed = seed
-        self.live = _live_figure(2, (11, 4.0), (12.2, 3.1),
-                                 gridspec_kw={"width_ratios": [1.15, 1.0]})
+        self.live = LiveFigure(ncols=2, figsize=(11, 4.0), slide_figsize=(12.2, 3.1),
+                               gridspec_kw={"width_ratios": [1.15, 1.0]})
         self.ax_map, self.ax_loss = ax_map, ax_loss = self.live.axes
         self.surface_name, self.star = None, []  # the surface drawn, and its minimum's star
         self.paths, self.ends, self.curves = [], [], []
@@ -161,8 +145,8 @@ class OverfittingLab:
     def __init__(self, seed: int = 0):
         self.seed = seed
         self.X_val, self.y_val = datasets.moons(200, np.random.default_rng(seed + 1), noise=0.3)
-        self.live = _live_figure(3, (13, 4.3), (12.2, 3.1),
-                                 gridspec_kw={"width_ratios": [1.2, 1, 1]})
+        self.live = LiveFigure(ncols=3, figsize=(13, 4.3), slide_figsize=(12.2, 3.1),
+                               gridspec_kw={"width_ratios": [1.2, 1, 1]})
         self.ax_loss, ax_final, ax_early = self.live.axes
         lim = (-2.0, 2.0), (-1.5, 1.5)
         self.regions, self.dots = [], []
