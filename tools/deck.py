@@ -118,6 +118,8 @@ def prepare(nb, *, projector: bool = True) -> nbformat.NotebookNode:
             shown.source = part
             shown.metadata.setdefault("slideshow", {})["slide_type"] = (
                 kind if number == 0 else "fragment")
+            if number:  # a cell of its own, with an id of its own
+                shown["id"] = nbformat.v4.new_markdown_cell().id
             cells.append(shown)
         if notes:
             cells.append(_markdown(notes, "notes"))
