@@ -142,3 +142,23 @@ def test_bad_input_is_explained(call, error, message):
     with pytest.raises(error, match=message):
         call()
 
+
+
+def test_digits_are_the_uci_test_set():
+    # UCI "Optical Recognition of Handwritten Digits", scikit-learn's copy:
+    # 1,797 images, the class counts of its description, grey levels 0..16.
+    X, y = datasets.load_digits()
+    assert X.shape == (1797, 8, 8) and X.dtype == np.float64
+    assert y.dtype == np.int64
+    assert np.bincount(y).tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    levels = np.unique(X * 16)
+    assert levels.min() == 0 and levels.max() == 16 and np.allclose(levels, np.round(levels))
+    # The first image is a 0; its top row as every copy of the data set stores it.
+    assert y[0] == 0 and (X[0, 0] * 16).tolist() == [0, 0, 5, 13, 9, 1, 0, 0]
+
+
+def test_digits_subset_and_flat():
+    X, y = datasets.load_digits(range(5), flat=True)
+    assert X.shape == (901, 64) and set(y.tolist()) == {0, 1, 2, 3, 4}
+    with pytest.raises(ValueError, match="0..9"):
+        datasets.load_digits([10])
