@@ -22,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from conftest import NOTEBOOKS, ROOT, chromium_or_skip
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

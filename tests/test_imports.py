@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 import pytest
+
 from conftest import MATH_CORE, MODULES, PRESENTATION
 
 

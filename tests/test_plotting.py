@@ -8,9 +8,9 @@ import re
 
 import numpy as np
 import pytest
-from conftest import NOTEBOOKS, ROOT
 from matplotlib.figure import Figure
 
+from conftest import NOTEBOOKS, ROOT
 from course_lib import plotting
 
 

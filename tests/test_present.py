@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, chromium_or_skip
 
 NOTEBOOK = ROOT / "notebooks" / "01_neurons_perceptron_xor.ipynb"

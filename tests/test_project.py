@@ -6,6 +6,7 @@ import json
 import re
 
 import yaml
+
 from conftest import NOTEBOOKS, ROOT
 
 try:

@@ -22,6 +22,7 @@ import sys
 
 import nbformat
 import pytest
+
 from conftest import IN_CI, NOTEBOOKS, ROOT, chromium_or_skip
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -12,6 +12,7 @@ import shutil
 
 import nbformat
 import pytest
+
 from conftest import NOTEBOOKS, ROOT
 
 STUDENT = ROOT / "student"

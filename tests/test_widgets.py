@@ -6,8 +6,8 @@ import sys
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from conftest import MATH_CORE
 
+from conftest import MATH_CORE
 from course_lib import datasets, neurons, sequence, sequence_data
 from course_lib.explorers.convolution import pooling_explorer, stride_padding_explorer
 from course_lib.explorers.neurons import (

@@ -39,6 +39,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import deck  # noqa: E402  (tools/deck.py: the notebook's marks applied)
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import course  # noqa: E402  (the repository's course.py: standard library only)
+
+course.reproducible_environment()  # the decks show the numbers the notebooks store
 SLIDES = ROOT / "slides"
 MODULES = SLIDES / "node_modules"
 TEMPLATES = SLIDES / "share" / "nbconvert" / "templates"

@@ -16,6 +16,10 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import course  # noqa: E402  (the repository's course.py: standard library only)
+
+course.reproducible_environment()  # the kernels compute what nbval will compare
 
 
 def execute(path: Path, timeout: int = 600) -> float:
