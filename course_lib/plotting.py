@@ -10,10 +10,13 @@ is blue, class 1 orange, everywhere in the course.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "update_data",
     "data_limits",
     "set_region_limits",
+    "timeline_plot",
 ]
 
 #: Figures on a slide: at most this size in inches at :data:`PROJECTOR_DPI` (the slide's
@@ -365,3 +369,92 @@ def projector_style() -> None:
         return data, {"min_font_px": round(smallest, 1)}
 
     shell.display_formatter.formatters["image/png"].for_type(Figure, png)
+
+
+def _surnames(who: str) -> str:
+    return re.sub(r"\b[A-Z]\.\s*", "", who)
+
+
+def timeline_plot(events, ax=None, *, winter=(1980, 1990), decade_slides=None,
+                  wrong_slides=()):
+    r"""The timeline: each event at its year above the axis, the lecture's decade slides below.
+
+    ``events``: objects with ``year``, ``label``, ``who``, ``lecture`` (the slide that
+    tells it) and ``lecture_decade`` (the decade that slide names, or None), such as
+    :data:`course_lib.history.TIMELINE`. A dashed line joins each event to its decade
+    slide, in the accent colour where the year falls outside that decade. ``winter``
+    shades the lecture's "AI winter" (None: no shading). ``decade_slides`` maps a
+    decade to its slide's title (default: every ``lecture`` with a decade); the decades
+    in ``wrong_slides`` get an accent-coloured box (a slide whose claim is wrong).
+    Returns a dict of artists: ``events``, ``labels``, ``slides``, ``links``, ``winter``.
+    """
+    events = sorted(events, key=lambda e: e.year)
+    if not events:
+        raise ValueError("timeline_plot needs at least one event")
+    ax = axes_or_new(ax)
+    if decade_slides is None:
+        decade_slides = {e.lecture_decade: e.lecture for e in events
+                         if e.lecture_decade is not None}
+    years = [e.year for e in events]
+    lo = min(min(years), *decade_slides) - 3 if decade_slides else min(years) - 3
+    hi = max(max(years), *(d + 10 for d in decade_slides)) + 3 if decade_slides else max(years) + 3
+    ax.set_xlim(lo, hi)
+    ax.axhline(0, color=COLORS["errors"], linewidth=2, zorder=1)
+    artists = {"events": [], "labels": [], "slides": [], "links": [], "winter": None}
+    # the lecture's decade slides, below the axis
+    slide_y, slide_h = -3.0, 2.0
+    for decade, title in sorted(decade_slides.items()):
+        wrong = decade in wrong_slides
+        box = ax.add_patch(Rectangle((decade + 0.3, slide_y), 9.4, slide_h, facecolor="white",
+                                     edgecolor=COLORS["accent" if wrong else "neutral"],
+                                     linewidth=2.5 if wrong else 1.5, zorder=2))
+        label = ax.text(decade + 5, slide_y + slide_h / 2, title, ha="center", va="center",
+                        fontsize=11, zorder=3, color=COLORS["accent" if wrong else "errors"])
+        artists["slides"].append((box, label))
+    if winter is not None:
+        artists["winter"] = ax.axvspan(*winter, color=COLORS["neutral"], alpha=0.18,
+                                       linewidth=0, zorder=0)
+    ax.text(lo + 0.5, slide_y + slide_h + 0.25, "the lecture's slides:", fontsize=11,
+            ha="left", va="bottom", style="italic")
+    # events above the axis, each on the lowest free level
+    level_ends: list[float] = []
+    step = 1.05
+    for event in events:
+        late = event.lecture_decade is not None and not (
+            event.lecture_decade <= event.year < event.lecture_decade + 10)
+        color = COLORS["accent"] if late else COLORS["errors"]
+        text = ax.text(event.year, 0, f"{event.year} {event.label}\n{_surnames(event.who)}",
+                       ha="center", va="bottom", fontsize=11, color=color, zorder=3,
+                       fontweight="bold" if late else "normal",
+                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
+        # measured before any layout, when the axes are narrowest: conservative
+        extent = text.get_window_extent().transformed(ax.transData.inverted())
+        level = next((k for k, end in enumerate(level_ends) if extent.x0 > end + 0.4),
+                     len(level_ends))
+        if level == len(level_ends):
+            level_ends.append(extent.x1)
+        level_ends[level] = extent.x1
+        top = 0.35 + step * level
+        text.set_y(top)
+        ax.plot([event.year, event.year], [0, top], color=color, linewidth=1.2, zorder=1)
+        artists["events"] += ax.plot(event.year, 0, "o", color=color, markersize=9, zorder=4)
+        artists["labels"].append(text)
+        if event.lecture_decade is not None and event.lecture_decade in decade_slides:
+            artists["links"] += ax.plot([event.year, event.lecture_decade + 5],
+                                        [0, slide_y + slide_h], "--", color=color,
+                                        linewidth=2 if late else 1.2, zorder=1)
+    ax.set_ylim(slide_y - 0.3, 0.35 + step * len(level_ends) + 0.2)
+    ax.set_yticks([])
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel("year of publication")
+    ax.set_title("The timeline: publications (above) and the lecture's decade slides (below)")
+    ax.legend(handles=[Line2D([], [], color=COLORS["errors"], linestyle="--",
+                              label="in the slide's decade"),
+                       Line2D([], [], color=COLORS["accent"], linestyle="--", linewidth=2,
+                              label="the slide's decade is wrong"),
+                       *([Rectangle((0, 0), 1, 1, facecolor="white", edgecolor=COLORS["accent"],
+                                    linewidth=2.5, label="the slide's claim is wrong")]
+                         if wrong_slides else [])],
+              loc="upper left", frameon=False)
+    return artists
