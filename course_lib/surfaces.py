@@ -5,8 +5,9 @@ gradient descent" (noisy gradients may escape a local optimum), "Momentum"
 (crossing a ravine). Each surface maps points w of shape (..., 2) to L(w) of
 shape (...) and has its gradient dL/dw of shape (..., 2).
 
-    ill-conditioned quadratic   L = 1/2 (a w_1^2 + b w_2^2), a << b; gradient
-                                descent is stable only for eta < 2 / b
+    ill-conditioned quadratic   L = 1/2 (a w_1^2 + b w_2^2), a << b: curvature a
+                                along w_1, b along w_2; gradient descent is
+                                stable only for eta < 2 / kappa_max = 2 / b
     landscape                   a wide bowl with three Gaussian wells of
                                 different depths: a global and two local minima
     Rosenbrock                  L = (1 - w_1)^2 + 100 (w_2 - w_1^2)^2, a curved valley
@@ -37,7 +38,15 @@ class Surface:
     xlim: tuple[float, float]
     ylim: tuple[float, float]
     start: tuple[float, float]
-    smoothness: float | None = None  # L, the largest curvature, where it is a constant
+    curvature: float | None = None  # kappa_max, the largest curvature, where it is a constant
+
+    @property
+    def smoothness(self) -> float | None:
+        r"""The same number as ``curvature``: optimisation texts write it L ("L-smooth").
+
+        The course writes it kappa_max, since L is the loss (the lecture's script L).
+        """
+        return self.curvature
 
 
 def _w(w) -> np.ndarray:
@@ -55,7 +64,7 @@ def ill_conditioned_quadratic(a: float = 1.0, b: float = 20.0) -> Surface:
         loss=lambda w: 0.5 * np.sum(scale * _w(w) ** 2, axis=-1),
         grad=lambda w: scale * _w(w),
         minimum=(0.0, 0.0), xlim=(-2.2, 2.2), ylim=(-1.2, 1.2), start=(-2.0, 1.0),
-        smoothness=max(a, b))
+        curvature=max(a, b))
 
 
 # (centre, depth, width) of the landscape's wells; the first is the deepest

@@ -15,10 +15,16 @@ devices:
     early stopping      stop once the validation loss has not improved for
                         ``patience`` epochs, and go back to the best epoch's weights
                         (lecture, "Overfitting": remedies)
+
+Comparing optimisers per second rather than per epoch needs wall times that a busy
+machine does not distort: :func:`median_seconds` times one call many times,
+:func:`timed_runs` trains each run several times, the runs taking turns, and keeps
+the median of each epoch's time.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,7 +33,8 @@ import numpy as np
 from . import optim
 from ._validate import check_count, check_integer, check_rng
 
-__all__ = ["EarlyStopping", "History", "Trainer", "train"]
+__all__ = ["EarlyStopping", "History", "TimedRun", "Trainer", "median_seconds", "timed_runs",
+           "train"]
 
 
 @dataclass
@@ -250,3 +257,91 @@ def train(model, X, y, *, epochs: int, callback: Callable[[int, History], None] 
     e.g. ``train(model, X, y, epochs=100, eta=0.5, rng=numpy.random.default_rng(0))``
     """
     return Trainer(model, X, y, **settings).run(epochs, callback)
+
+
+def median_seconds(f: Callable[[], object], repeats: int = 100) -> float:
+    r"""The median wall time of one call ``f()``, in seconds, over ``repeats`` calls.
+
+    seconds = median_k (t_end,k - t_start,k),  k = 1, ..., repeats  (time.perf_counter)
+    The median, not the mean: a call that the machine interrupted (another
+    process, the garbage collector) does not move it.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function of no arguments, e.g. lambda: model.loss(X, y); "
+                        f"got {type(f).__name__}")
+    seconds = []
+    for _ in range(check_count(repeats, "repeats")):
+        start = time.perf_counter()
+        f()
+        seconds.append(time.perf_counter() - start)
+    return float(np.median(seconds))
+
+
+@dataclass
+class TimedRun:
+    r"""One run of :func:`timed_runs`: its first repeat's trainer and the median epoch times.
+
+    ``trainer`` holds the history, the trained model and the optimiser (every
+    repeat computed the same numbers); ``seconds[e]``, shape ``(epochs,)``, is the
+    median over the repeats of the wall time from the start to the end of epoch e + 1.
+    """
+
+    trainer: Trainer
+    seconds: np.ndarray
+
+    @property
+    def history(self) -> History:
+        r"""The history of the run (the same in every repeat)."""
+        return self.trainer.history
+
+
+def timed_runs(make_trainers: dict, epochs: int, repeats: int = 5) -> dict:
+    r"""Train each run ``repeats`` times, the runs taking turns; keep the median time per epoch.
+
+    seconds[e] = median over the repeats of (time at the end of epoch e + 1 - time at the start)
+
+    Parameters
+    ----------
+    make_trainers : dict name -> function of no arguments that builds a fresh
+        :class:`Trainer` (a new model, optimiser and rng each call), so that
+        every repeat computes the same numbers
+    epochs : int >= 1, epochs per run
+    repeats : int >= 1; the repeats go round the runs in turn (run 1, run 2, ...,
+        run 1, run 2, ...), so a slow moment of the machine falls on all alike
+
+    Returns
+    -------
+    dict name -> :class:`TimedRun`, in the order of ``make_trainers``
+    """
+    if not isinstance(make_trainers, dict) or not make_trainers:
+        raise TypeError("make_trainers must be a non-empty dict name -> function that builds a "
+                        "fresh Trainer, e.g. {'SGD': lambda: Trainer(model(), X, y, eta=0.1, "
+                        "rng=numpy.random.default_rng(0))}")
+    for name, make in make_trainers.items():
+        if not callable(make):
+            raise TypeError(f"make_trainers[{name!r}] must be a function of no arguments that "
+                            f"builds a Trainer; got {type(make).__name__}")
+    epochs, repeats = check_count(epochs, "epochs"), check_count(repeats, "repeats")
+    first, clocks = {}, {name: [] for name in make_trainers}
+    for _ in range(repeats):
+        for name, make in make_trainers.items():
+            trainer = make()
+            if not isinstance(trainer, Trainer):
+                raise TypeError(f"make_trainers[{name!r}]() must return a Trainer; got "
+                                f"{type(trainer).__name__}")
+            seconds, start = [], time.perf_counter()
+
+            def clock(epoch, history, seconds=seconds, start=start):
+                seconds.append(time.perf_counter() - start)
+
+            trainer.run(epochs, clock)
+            if name not in first:
+                first[name] = trainer
+            elif trainer is first[name] or trainer.history != first[name].history:
+                raise ValueError(f"the repeats of run {name!r} computed different numbers: its "
+                                 "function must build a new model, optimiser and rng every "
+                                 "call, e.g. lambda: Trainer(MLP(..., rng=default_rng(1)), X, "
+                                 "y, eta=0.1, rng=default_rng(2))")
+            clocks[name].append(seconds)
+    return {name: TimedRun(first[name], np.median(np.array(clocks[name]), axis=0))
+            for name in make_trainers}

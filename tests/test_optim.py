@@ -63,7 +63,7 @@ def test_momentum_crosses_the_ravine_in_fewer_steps():
 
 @pytest.mark.parametrize(("factor", "converges"), [(0.95, True), (1.05, False)])
 def test_gradient_descent_is_stable_only_below_2_over_L(factor, converges):
-    eta = factor * 2 / QUADRATIC.smoothness  # L = b = 20: boundary eta = 0.1
+    eta = factor * 2 / QUADRATIC.curvature  # kappa_max = b = 20: boundary eta = 0.1
     w = np.array(QUADRATIC.start)
     for _ in range(500):
         w = optim.gd_step(w, QUADRATIC.grad(w), eta)

@@ -64,3 +64,15 @@ def test_bad_input():
         surfaces.noisy_gradient(np.sin, -1.0, np.random.default_rng(0))
     with pytest.raises(TypeError, match="Generator"):
         surfaces.noisy_gradient(np.sin, 1.0, 0)
+
+
+def test_quadratic_curvature_is_the_largest_hessian_eigenvalue():
+    s = surfaces.ill_conditioned_quadratic(a=1.0, b=20.0)
+    w, h = np.array([0.3, -0.7]), 1e-5
+    # the Hessian by centred differences of the exact gradient, column by column
+    hessian = np.stack([(s.grad(w + h * e) - s.grad(w - h * e)) / (2 * h) for e in np.eye(2)],
+                       axis=1)
+    assert np.allclose(hessian, np.diag([1.0, 20.0]), atol=1e-7)
+    assert s.curvature == pytest.approx(np.linalg.eigvalsh(hessian).max())
+    assert s.smoothness == s.curvature  # the name optimisation texts use (L-smooth)
+    assert surfaces.landscape().curvature is None  # not a constant there

@@ -306,3 +306,80 @@ def test_an_optimizer_must_be_an_optimiser_object(optimizer, match):
     X, y = logic_gate("XOR")
     with pytest.raises(TypeError, match=match):
         Trainer(xor_model(), X, y, optimizer=optimizer, rng=rng())
+
+
+# ---------------------------------------------------------------- wall times (notebook 03)
+
+def test_median_seconds_ignores_one_slow_call():
+    import time
+
+    from course_lib.training import median_seconds
+
+    calls = []
+
+    def f():
+        calls.append(1)
+        if len(calls) == 2:  # one interrupted call
+            time.sleep(0.05)
+
+    assert median_seconds(f, repeats=5) < 0.01
+    assert len(calls) == 5
+    assert median_seconds(lambda: time.sleep(0.002), repeats=3) >= 0.002
+
+
+def test_median_seconds_rejects_bad_input():
+    from course_lib.training import median_seconds
+
+    with pytest.raises(TypeError, match="function of no arguments"):
+        median_seconds(3.0)
+    with pytest.raises(ValueError, match="repeats must be an integer >= 1"):
+        median_seconds(lambda: None, repeats=0)
+
+
+def _xor_trainer(eta=0.5):
+    X, y = logic_gate("XOR")
+    return Trainer(xor_model(), X, y, eta=eta, rng=rng(1))
+
+
+def test_timed_runs_repeat_the_same_numbers_and_take_medians():
+    from course_lib.training import TimedRun, timed_runs
+
+    runs = timed_runs({"SGD": _xor_trainer,
+                       "momentum": lambda: Trainer(xor_model(), *logic_gate("XOR"),
+                                                   optimizer=optim.Momentum(0.5, 0.9),
+                                                   rng=rng(1))}, epochs=4, repeats=3)
+    assert list(runs) == ["SGD", "momentum"]
+    direct = _xor_trainer().run(4)
+    for run in runs.values():
+        assert isinstance(run, TimedRun)
+        assert run.seconds.shape == (4,)
+        assert np.all(run.seconds > 0) and np.all(np.diff(run.seconds) > 0)
+        assert run.history.epochs == 4
+    assert runs["SGD"].history == direct  # the first repeat is an ordinary run
+    assert runs["momentum"].history != direct
+
+
+def test_timed_runs_reject_runs_that_do_not_repeat():
+    from course_lib.training import timed_runs
+
+    shared = rng(1)  # one generator for every repeat: each shuffles differently
+    X, y = logic_gate("XOR", copies=3, noise=0.1, rng=rng(2))
+    with pytest.raises(ValueError, match="computed different numbers"):
+        timed_runs({"SGD": lambda: Trainer(xor_model(), X, y, eta=0.5, batch_size=2,
+                                           rng=shared)}, epochs=2, repeats=2)
+    one = _xor_trainer()
+    with pytest.raises(ValueError, match="computed different numbers"):
+        timed_runs({"SGD": lambda: one}, epochs=2, repeats=2)
+
+
+def test_timed_runs_reject_bad_input():
+    from course_lib.training import timed_runs
+
+    with pytest.raises(TypeError, match="non-empty dict"):
+        timed_runs({}, epochs=2)
+    with pytest.raises(TypeError, match="function of no arguments"):
+        timed_runs({"SGD": _xor_trainer()}, epochs=2)
+    with pytest.raises(TypeError, match="must return a Trainer"):
+        timed_runs({"SGD": lambda: 3}, epochs=2)
+    with pytest.raises(ValueError, match="repeats must be an integer >= 1"):
+        timed_runs({"SGD": _xor_trainer}, epochs=2, repeats=0)

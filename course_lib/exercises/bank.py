@@ -176,10 +176,11 @@ def _largest_stable_eta_cases(rng):
 _BANK.append(Exercise(
     "largest_stable_eta", "largest_stable_eta(A) -> the boundary of convergence of gradient "
     "descent on L(w) = w^T A w / 2 (it converges for every eta below it)",
-    "eta < 2 / lambda_max(A)",
-    "gradient descent multiplies the error along each eigenvector of A by (1 - eta lambda); "
-    "it shrinks only when |1 - eta lambda| < 1 for the largest eigenvalue "
-    "(np.linalg.eigvalsh), which is not the largest entry when A is rotated",
+    "eta < 2 / kappa_max(A)",
+    "gradient descent multiplies the error along each eigenvector of A by (1 - eta kappa_i), "
+    "kappa_i its eigenvalue (the curvature along it); it shrinks only when "
+    "|1 - eta kappa_i| < 1 for the largest eigenvalue (np.linalg.eigvalsh), which is not "
+    "the largest entry when A is rotated",
     _largest_stable_eta, _largest_stable_eta_cases, tolerance=1e-6))
 
 # ------------------------------------------------------------------ 04: convolution

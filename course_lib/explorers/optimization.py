@@ -34,8 +34,8 @@ class TrajectoryLab:
     noise), number of steps. Left: contours of L with the three paths; right:
     L(w_t) - L(w*) per step on a log scale. Status: L(w) - L(w*) of each after
     the last step (or the step it diverged at), and on a quadratic of largest
-    curvature C the stable learning rates: 2/C, momentum 2(1+mu)/C, Nesterov
-    2(1+mu)/((1+2mu)C).
+    curvature kappa the stable learning rates: 2/kappa, momentum 2(1+mu)/kappa,
+    Nesterov 2(1+mu)/((1+2mu)kappa).
     """
 
     def __init__(self, surface: str = "ill-conditioned quadratic", eta: float = 0.02,
@@ -117,11 +117,12 @@ class TrajectoryLab:
             self.ax_loss.set(xlim=(0, steps), ylim=(1e-8, 1e3))
             self.live.invalidate()  # new tick labels
         text = f"ℒ(w) − ℒ(w*) after {steps} steps: " + " · ".join(report)
-        if s.smoothness is not None:  # the stable learning rates on a quadratic of curvature C
-            c = s.smoothness
-            text += (f"<br>stable for η below {2 / c:.3g} = 2/C (gradient descent), "
-                     f"{2 * (1 + mu) / c:.3g} = 2(1+μ)/C (momentum), "
-                     f"{2 * (1 + mu) / ((1 + 2 * mu) * c):.3g} (Nesterov); C = {c:g}")
+        if s.curvature is not None:  # the stable learning rates on a quadratic, curvature kappa
+            kappa = s.curvature
+            text += (f"<br>stable for η below {2 / kappa:.3g} = 2/κ (gradient descent), "
+                     f"{2 * (1 + mu) / kappa:.3g} = 2(1+μ)/κ (momentum), "
+                     f"{2 * (1 + mu) / ((1 + 2 * mu) * kappa):.3g} (Nesterov); "
+                     f"κ = {kappa:g}")
         return text
 
 
