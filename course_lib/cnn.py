@@ -111,6 +111,21 @@ class CNN(Model):
         r"""Every block's output (after pooling), for plotting: a list of (N, F_l, H_l, W_l)."""
         return self.blocks(X)[0]
 
+    def stages(self, X) -> dict[str, np.ndarray]:
+        r"""Every stage of the forward pass by name, to see what each one does to an input.
+
+        "conv l": relu(conv(o_{l-1}, w_l) + b_l) (N, F_l, H, W), before pooling;
+        "pool l": o_l after max pooling; "logits": net = features @ W + b (N, K).
+        """
+        outputs, caches = self.blocks(X)
+        found = {}
+        for l, (o, block) in enumerate(zip(outputs, caches, strict=True), start=1):
+            found[f"conv {l}"] = activations.relu(block.net)
+            found[f"pool {l}"] = o
+        found["logits"] = mlp.dense_forward(_flatten(outputs[-1]), self.params["W"],
+                                            self.params["b"])[0]
+        return found
+
     def forward(self, X) -> np.ndarray:
         r"""Class scores net = features @ W + b, shape (N, K); keeps the caches for backward."""
         outputs, self._caches = self.blocks(X)

@@ -7,6 +7,7 @@ takes ``rng`` (a numpy.random.Generator) and ``noise``.
                of random position, length and thickness
     shapes     4 classes made of two strokes: plus "+", cross "x", corner "L", and "T"
                (for transfer learning: other classes, the same low-level features)
+    shift      any images moved by (dx, dy) pixels, zeros shifted in (translation tests)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from ._validate import check_count, check_nonnegative, check_rng
 
-__all__ = ["SHAPE_NAMES", "STROKE_NAMES", "shapes", "strokes"]
+__all__ = ["SHAPE_NAMES", "STROKE_NAMES", "shapes", "shift", "strokes"]
 
 STROKE_NAMES = ("horizontal", "vertical", "diagonal \\", "diagonal /")
 SHAPE_NAMES = ("plus +", "cross x", "corner L", "tee T")
@@ -83,3 +84,23 @@ def shapes(n: int, rng, size: int = 16, noise: float = 0.1):
             _line(img, r - half, c - half, r - half, c + half, 1.0)
             _line(img, r - half, c, r + half, c, 1.0)
     return _finish(images, rng, noise), y
+
+
+def shift(X, dx: int, dy: int = 0) -> np.ndarray:
+    r"""Images moved dx pixels right and dy down (negative: left, up), zeros shifted in.
+
+    X : (N, C, H, W) or (N, H, W). What leaves the frame is lost.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim not in (3, 4):
+        raise ValueError(f"X must be (N, C, H, W) or (N, H, W); got shape {X.shape}")
+    dx, dy = int(dx), int(dy)
+    h, w = X.shape[-2:]
+    if abs(dx) >= w or abs(dy) >= h:
+        raise ValueError(f"a shift of ({dx}, {dy}) moves a {h}x{w} image out of its frame; "
+                         f"choose |dx| < {w} and |dy| < {h}")
+    out = np.zeros_like(X)
+    src_r, dst_r = slice(max(0, -dy), h - max(0, dy)), slice(max(0, dy), h - max(0, -dy))
+    src_c, dst_c = slice(max(0, -dx), w - max(0, dx)), slice(max(0, dx), w - max(0, -dx))
+    out[..., dst_r, dst_c] = X[..., src_r, src_c]
+    return out

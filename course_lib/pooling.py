@@ -1,14 +1,15 @@
-r"""Pooling layers: max and average over windows of size p, with their backward passes.
+r"""Pooling layers: max and average over windows of size m, with their backward passes.
 
 Lecture, "Pooling layer": "perform compression on input using window of size
-p; making the representation invariant to small translation".
+p; making the representation invariant to small translation". The lecture's p
+is also its padding; the code and the notebooks call the pooling window m.
 
-    max pooling       out[n, c, i, j] = max_{u,v < p} x[n, c, i s + u, j s + v]
+    max pooling       out[n, c, i, j] = max_{u,v < m} x[n, c, i s + u, j s + v]
                       backward: the whole gradient goes to the position of the maximum
                       (the first one, when several are equal)
-    average pooling   out[n, c, i, j] = 1/p^2 sum_{u,v < p} x[n, c, i s + u, j s + v]
-                      backward: every position of the window gets dout / p^2
-Images are (N, C, H, W); the output size is floor((H - p) / s) + 1 as for a convolution.
+    average pooling   out[n, c, i, j] = 1/m^2 sum_{u,v < m} x[n, c, i s + u, j s + v]
+                      backward: every position of the window gets dout / m^2
+Images are (N, C, H, W); the output size is floor((H - m) / s) + 1 as for a convolution.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class MaxPoolCache:
 
 @dataclass(frozen=True)
 class TiledMaxPoolCache:
-    r"""Max pooling whose windows tile the image (stride = p): the input and the output."""
+    r"""Max pooling whose windows tile the image (stride = m): the input and the output."""
 
     x: np.ndarray
     out: np.ndarray
@@ -57,8 +58,8 @@ def _windows(x, size, stride):
     if x.ndim != 4:
         raise ValueError(f"x must be 4-D (N, C, H, W); got shape {x.shape}")
     if size > min(x.shape[2:]):
-        raise ValueError(f"pooling window p = {size} is larger than the image "
-                         f"{x.shape[2]}x{x.shape[3]}: choose p <= {min(x.shape[2:])}")
+        raise ValueError(f"pooling window m = {size} is larger than the image "
+                         f"{x.shape[2]}x{x.shape[3]}: choose m <= {min(x.shape[2:])}")
     h_out = conv_output_size(x.shape[2], size, stride, 0)
     w_out = conv_output_size(x.shape[3], size, stride, 0)
     windows = sliding_window_view(x, (size, size), axis=(2, 3))[:, :, ::stride, ::stride]
@@ -70,7 +71,7 @@ def maxpool2d_forward(x, size: int = 2, stride: int = 2):
 
     Returns out (N, C, H_out, W_out) and a cache: a :class:`MaxPoolCache`, or a
     :class:`TiledMaxPoolCache` when the windows tile the image (size == stride,
-    the usual case), where comparing p^2 strided views is about 4x faster than
+    the usual case), where comparing m^2 strided views is about 4x faster than
     an argmax over every window (the tests check that both agree).
     """
     x, windows = _windows(x, size, stride)
@@ -85,7 +86,7 @@ def maxpool2d_forward(x, size: int = 2, stride: int = 2):
 def _maxpool2d_tiled(x, size: int, out_shape):
     h_out, w_out = out_shape
     out = None
-    for u in range(size):  # the maximum of the p^2 views x[u::p, v::p] of the windows' cells
+    for u in range(size):  # the maximum of the m^2 views x[u::m, v::m] of the windows' cells
         for v in range(size):
             part = x[:, :, u:u + size * h_out:size, v:v + size * w_out:size]
             out = part.copy() if out is None else np.maximum(out, part, out=out)
@@ -119,19 +120,19 @@ def maxpool2d_backward(dout, cache: MaxPoolCache | TiledMaxPoolCache):
         raise TypeError(f"maxpool2d_backward needs the cache of maxpool2d_forward; got "
                         f"{type(cache).__name__}")
     dout = _check_dout(dout, cache.argmax.shape)
-    p = cache.size
-    return _scatter(dout, cache.x_shape, p, cache.stride,
-                    lambda u, v: dout * (cache.argmax == u * p + v))
+    m = cache.size
+    return _scatter(dout, cache.x_shape, m, cache.stride,
+                    lambda u, v: dout * (cache.argmax == u * m + v))
 
 
 def _maxpool2d_tiled_backward(dout, cache: TiledMaxPoolCache):
     dout = _check_dout(dout, cache.out.shape)
     dx = np.zeros(cache.x.shape, dtype=np.result_type(dout, np.float32))
-    p, (h_out, w_out) = cache.size, cache.out.shape[2:]
+    m, (h_out, w_out) = cache.size, cache.out.shape[2:]
     taken = np.zeros(cache.out.shape, dtype=bool)
-    for u in range(p):  # row-major order: ties go to the first maximum, as argmax would
-        for v in range(p):
-            rows, cols = slice(u, u + p * h_out, p), slice(v, v + p * w_out, p)
+    for u in range(m):  # row-major order: ties go to the first maximum, as argmax would
+        for v in range(m):
+            rows, cols = slice(u, u + m * h_out, m), slice(v, v + m * w_out, m)
             hit = cache.x[:, :, rows, cols] == cache.out
             hit &= ~taken
             np.multiply(dout, hit, out=dx[:, :, rows, cols])
@@ -140,11 +141,11 @@ def _maxpool2d_tiled_backward(dout, cache: TiledMaxPoolCache):
 
 
 def avgpool2d_backward(dout, cache: AvgPoolCache):
-    r"""dx: each position of a window gets dout / p^2."""
+    r"""dx: each position of a window gets dout / m^2."""
     if not isinstance(cache, AvgPoolCache):
         raise TypeError(f"avgpool2d_backward needs the cache of avgpool2d_forward; got "
                         f"{type(cache).__name__}")
     n, c, h, w = cache.x_shape
-    p, s = cache.size, cache.stride
-    dout = _check_dout(dout, (n, c, (h - p) // s + 1, (w - p) // s + 1))
-    return _scatter(dout, cache.x_shape, p, s, lambda u, v: dout / p**2)
+    m, s = cache.size, cache.stride
+    dout = _check_dout(dout, (n, c, (h - m) // s + 1, (w - m) // s + 1))
+    return _scatter(dout, cache.x_shape, m, s, lambda u, v: dout / m**2)

@@ -57,3 +57,30 @@ def test_images_are_deterministic_and_labelled():
 def test_bad_input_names_the_expected_shape(model):
     with pytest.raises(ValueError, match=r"\(N, 1, 8, 8\)"):
         model.loss(np.zeros((2, 8, 8)), np.array([0, 1]))
+
+
+def test_stages_are_the_forward_pass(model):
+    X, _ = images.strokes(3, np.random.default_rng(4), size=8)
+    stages = model.stages(X)
+    assert list(stages) == ["conv 1", "pool 1", "conv 2", "pool 2", "logits"]
+    assert stages["conv 1"].shape == (3, 3, 8, 8) and stages["pool 1"].shape == (3, 3, 4, 4)
+    pooled = stages["conv 1"].reshape(3, 3, 4, 2, 4, 2).max(axis=(3, 5))
+    np.testing.assert_allclose(stages["pool 1"], pooled)
+    np.testing.assert_allclose(stages["logits"], model.forward(X))
+
+
+def test_frozen_cnn_with_new_head_equals_a_softmax_layer_on_its_features(model):
+    from course_lib.mlp import MLP
+
+    X, y = images.strokes(12, np.random.default_rng(6), size=8)
+    y = y % 3
+    F = model.features(X)
+    model.new_head(3, np.random.default_rng(7))
+    model.freeze_convolutions()
+    head = MLP(F.shape[1], [], 3, output="multiclass", rng=np.random.default_rng(7))
+    np.testing.assert_array_equal(head.params["W1"], model.params["W"])
+    for net, inputs in ((model, X), (head, F)):
+        train(net, inputs, y, epochs=5, optimizer=optim.Adam(0.01), batch_size=4,
+              rng=np.random.default_rng(8), evaluate_training=False)
+    np.testing.assert_allclose(head.params["W1"], model.params["W"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(head.accuracy(F, y), model.accuracy(X, y))

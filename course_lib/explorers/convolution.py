@@ -202,7 +202,7 @@ def stride_padding_explorer(seed: int = 0) -> LivePanel:
 
 
 class PoolingExplorer:
-    r"""Window p, stride, max or average: the pooled output and where the gradient goes back."""
+    r"""Window m, stride, max or average: the pooled output and where the gradient goes back."""
 
     SIDE = 8
 
@@ -216,7 +216,7 @@ class PoolingExplorer:
         self.grid_out = NumberGrid(ax_out, self.SIDE, CMAPS["grid"])
         self.grid_grad = NumberGrid(ax_grad, self.SIDE, CMAPS["gradient"])
         self.controls = {
-            "size": slider("window p", 1, 4, 1, 2),
+            "size": slider("window m", 1, 4, 1, 2),
             "stride": slider("stride", 1, 4, 1, 2),
             "kind": dropdown("pooling", ("max", "avg")),
         }
