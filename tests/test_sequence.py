@@ -435,7 +435,7 @@ def test_adam_decreases_an_ill_conditioned_quadratic():
 def test_train_recall_works_with_fewer_samples_than_a_batch():
     model, history, (x_test, y_test) = sequence.train_recall(
         3, "rnn", np.random.default_rng(0), n_train=20, n_test=10, epochs=2, H=4)
-    assert history.epochs == 2 and len(history.test_accuracy) == 2
+    assert history.epochs == 2 and len(history.test_accuracy) == 1  # after the last epoch
     assert x_test.shape == (10, 4, 9) and y_test.shape == (10,)
     with pytest.raises(ValueError, match="n_train"):
         sequence.train_recall(3, "rnn", np.random.default_rng(0), n_train=0)
@@ -455,3 +455,14 @@ def test_memory_cells_score_the_cell_that_holds_the_class_highest():
     assert scores[0] == pytest.approx(np.var(means) / within)
     with pytest.raises(ValueError, match=r"C_T must have shape \(N, H\)"):
         sequence.memory_cells(C_T[:, 0], y, 4)
+
+
+def test_train_recall_evaluates_the_test_set_once_or_every_epoch_with_the_same_model():
+    runs = {every: sequence.train_recall(3, "lstm", np.random.default_rng(5), n_train=40,
+                                         n_test=20, epochs=3, H=4, test_every_epoch=every)
+            for every in (False, True)}
+    (m_once, h_once, test), (m_every, h_every, _) = runs[False], runs[True]
+    assert len(h_once.test_accuracy) == 1 and len(h_every.test_accuracy) == 3
+    assert h_once.test_accuracy[-1] == h_every.test_accuracy[-1] == m_once.evaluate(*test)[1]
+    for name in m_once.params:
+        np.testing.assert_array_equal(m_once.params[name], m_every.params[name])

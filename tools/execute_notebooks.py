@@ -3,7 +3,8 @@ r"""Execute notebooks top to bottom in a fresh kernel and store their outputs in
     python tools/execute_notebooks.py [NOTEBOOK ...]    (default: every notebook in notebooks/)
 
 Widget state is not stored in the notebooks' metadata (it churns diffs and, when
-incomplete, breaks rendering on GitHub); nbval compares the text outputs.
+incomplete, breaks rendering on GitHub), nor the cells' execution times; nbval
+compares the text outputs.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ def execute(path: Path, timeout: int = 600) -> float:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
-                            store_widget_state=False)
+                            store_widget_state=False, record_timing=False)
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:  # no execution times either: they churn every diff
+        cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
     errors = [(index, output.get("ename")) for index, cell in enumerate(nb.cells)
               for output in cell.get("outputs", []) if output.get("output_type") == "error"]
