@@ -59,8 +59,8 @@ BRAIN = {
         "inputs each."),
     "firing rate": Fact(
         "firing rate", "Hz", (250.0, 2000.0), "~250 - 2000Hz", (0.1, 10.0), 1.0,
-        "250-2000 Hz is what a neuron can reach at most, and beyond (a refractory "
-        "period of about 1 ms caps it near 1 kHz); typical cortical rates are 0.1-10 Hz, "
+        "The slide's range is a ceiling, and its top is beyond any neuron: a refractory "
+        "period of about 1 ms caps firing near 1 kHz. Typical cortical rates are 0.1-10 Hz, "
         "most neurons below 1 Hz and the mean of order 1 Hz (Lennie 2003, Curr. Biol. "
         "13:493; Buzsaki and Mizuseki 2014, Nat. Rev. Neurosci. 15:264)."),
     "power": Fact(
@@ -79,8 +79,9 @@ PENTIUM_4 = {
         (1.5e9, 1.5e9), 1.5e9, "The model's name: 1.5 GHz."),
     "power": Fact(
         "power", "W", (55.0, 55.0), "up to 55 Watts", (55.0, 55.0), 55.0,
-        "The lecture's figure, taken as is (not checked here)."),
-    "flops per cycle": Fact(
+        "Intel's thermal design power for the 1.5 GHz Pentium 4 (Willamette, 2000) is "
+        "54.7 W; the slide rounds it to 55 W."),
+    "multiply-adds per cycle": Fact(
         "multiply-adds per cycle", "", (2.0, 2.0), "(not on the slide)", (2.0, 2.0), 2.0,
         "SSE at its peak: 4 single-precision operations per cycle, i.e. 2 multiply-adds "
         "(one packed add and one packed multiply of 4 numbers every 2 cycles)."),
@@ -112,13 +113,13 @@ TIMELINE = (
           "one layer cannot compute XOR", "1970s: XOR problem", 1970,
           "Perceptrons, MIT Press (1969)"),
     Event(1982, "Hopfield network", "J. Hopfield", "associative memory, an energy function",
-          "1980s: AI winter", 1980, "PNAS 79:2554 (1982)"),
+          "", None, "PNAS 79:2554 (1982)"),  # the 1980s slide reports no development
     Event(1986, "backpropagation", "D. Rumelhart, G. Hinton, R. Williams",
           "the multilayer perceptron trained by gradient descent",
           "1990s: Multilayer perceptron", 1990, "Nature 323:533 (1986)"),
     Event(1989, "convolutional net", "Y. LeCun et al.",
           "backpropagation on handwritten zip codes, weight sharing",
-          "1980s: AI winter", 1980, "Neural Comput. 1:541 (1989)"),
+          "2010s: Deep learning", 2010, "Neural Comput. 1:541 (1989)"),  # "weight sharing"
     Event(1995, "support vector machine", "C. Cortes, V. Vapnik", "kernels, maximum margin",
           "The timeline", None, "Mach. Learn. 20:273 (1995)"),
     Event(1997, "LSTM", "S. Hochreiter, J. Schmidhuber", "gated memory for long sequences",
@@ -133,7 +134,7 @@ TIMELINE = (
 
 
 #: The lecture's decade slides, their titles broken for a figure; the 1980s slide's claim
-#: ("No significant developments") is contradicted by three events of TIMELINE
+#: ("No significant developments") is contradicted by the 1980s events of TIMELINE
 DECADE_SLIDES = {
     1940: "1940s:\nArtificial\nneuron",
     1950: "1950s:\nPerceptron",
@@ -168,14 +169,14 @@ def energy_per_event(power_w, per_second) -> np.ndarray:
 
 
 def format_facts(facts: dict[str, Fact]) -> str:
-    r"""The facts as a text table: quantity, the lecture's text, today's estimate."""
-    rows = [("quantity", "lecture", "estimate")]
+    r"""The facts as a text table: quantity, the lecture's text, the estimate, the value used."""
+    rows = [("quantity", "lecture", "estimate", "used")]
     for fact in facts.values():
         low, high = fact.estimate
         unit = f" {fact.unit}" if fact.unit else ""
         estimate = f"{low:.2g}{unit}" if low == high else f"{low:.2g}-{high:.2g}{unit}"
-        rows.append((fact.quantity, fact.lecture_text, estimate))
-    widths = [max(len(row[k]) for row in rows) for k in range(3)]
+        rows.append((fact.quantity, fact.lecture_text, estimate, f"{fact.typical:.2g}{unit}"))
+    widths = [max(len(row[k]) for row in rows) for k in range(4)]
     lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))

@@ -106,9 +106,10 @@ CLASS_MARKERS = ("o", "^")
 SERIES = tuple(_OI[name] for name in ("black", "green", "vermillion", "reddish purple", "blue",
                                       "orange", "sky blue"))
 #: One colour map per meaning: signed values (white at 0), values in [0, 1] (gates),
-#: images, grids of numbers, gradients (>= 0).
+#: images, grids of numbers, gradients (>= 0), responses (feature maps after ReLU, >= 0).
 CMAPS = {"signed": "PuOr", "unit": "viridis", "image": "gray", "grid": "Greys",
-         "gradient": "Oranges", "surface": "Greys_r"}
+         "gradient": "Oranges", "surface": "Greys_r",
+         "response": "Purples"}  # activations >= 0 (feature maps): purple positive, as in "signed"
 
 
 def axes_or_new(ax):
@@ -413,7 +414,8 @@ def timeline_plot(events, ax=None, *, winter=(1980, 1990), decade_slides=None,
         artists["slides"].append((box, label))
     if winter is not None:
         artists["winter"] = ax.axvspan(*winter, color=COLORS["neutral"], alpha=0.18,
-                                       linewidth=0, zorder=0)
+                                       linewidth=0, zorder=0,
+                                       label=f"the lecture's \"AI winter\" ({winter[0]}s)")
     ax.text(lo + 0.5, slide_y + slide_h + 0.25, "the lecture's slides:", fontsize=11,
             ha="left", va="bottom", style="italic")
     # events above the axis, each on the lowest free level
@@ -426,7 +428,8 @@ def timeline_plot(events, ax=None, *, winter=(1980, 1990), decade_slides=None,
         text = ax.text(event.year, 0, f"{event.year} {event.label}\n{_surnames(event.who)}",
                        ha="center", va="bottom", fontsize=11, color=color, zorder=3,
                        fontweight="bold" if late else "normal",
-                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
+                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0,
+                             "alpha": 0.75})  # stems behind a label stay visible
         # measured before any layout, when the axes are narrowest: conservative
         extent = text.get_window_extent().transformed(ax.transData.inverted())
         level = next((k for k, end in enumerate(level_ends) if extent.x0 > end + 0.4),
@@ -455,6 +458,7 @@ def timeline_plot(events, ax=None, *, winter=(1980, 1990), decade_slides=None,
                               label="the slide's decade is wrong"),
                        *([Rectangle((0, 0), 1, 1, facecolor="white", edgecolor=COLORS["accent"],
                                     linewidth=2.5, label="the slide's claim is wrong")]
-                         if wrong_slides else [])],
+                         if wrong_slides else []),
+                       *([artists["winter"]] if artists["winter"] is not None else [])],
               loc="upper left", frameon=False)
     return artists

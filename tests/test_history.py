@@ -57,6 +57,7 @@ def test_format_facts_has_a_header_and_one_row_per_fact():
     assert lines[0].split(" | ")[0].strip() == "quantity"
     assert len(lines) == 2 + len(history.BRAIN)
     assert "10^{10} (100 billion)" in lines[2]
+    assert lines[0].split(" | ")[-1].strip() == "used" and "8.6e+10" in lines[2]
 
 
 def test_timeline_is_in_order_and_its_lecture_slides_are_lines_of_the_lecture():
@@ -65,11 +66,15 @@ def test_timeline_is_in_order_and_its_lecture_slides_are_lines_of_the_lecture():
     assert {1943, 1958, 1960, 1969, 1982, 1986, 1989, 1995, 1997, 2006, 2012} == set(years)
 
 
-def test_lecture_date_differences_are_xor_backprop_and_pretraining():
+def test_lecture_date_differences_are_xor_backprop_weight_sharing_and_pretraining():
     late = history.lecture_date_differences()
     assert [(e.year, e.lecture) for e in late] == [
         (1969, "1970s: XOR problem"), (1986, "1990s: Multilayer perceptron"),
-        (2006, "2010s: Deep learning")]
+        (1989, "2010s: Deep learning"), (2006, "2010s: Deep learning")]
+
+
+def test_no_event_is_filed_under_the_slide_that_says_nothing_happened():
+    assert not [e for e in history.TIMELINE if e.lecture == "1980s: AI winter"]
 
 
 def test_the_ai_winter_had_three_developments():
