@@ -157,9 +157,10 @@ class OverfittingLab:
             self.dots.append(plotting.plot_data(np.zeros((0, 2)), np.zeros(0), ax, size=30))
             ax.set_title(title)
         ax_loss = self.ax_loss
-        (self.train_line,) = ax_loss.plot([], [], color=COLORS["train"], linewidth=2,
+        # as in notebook 03's figure: training dotted, validation solid
+        (self.train_line,) = ax_loss.plot([], [], ":", color=COLORS["train"], linewidth=2.5,
                                           label="training loss")
-        (self.val_line,) = ax_loss.plot([], [], "--", color=COLORS["test"], linewidth=2,
+        (self.val_line,) = ax_loss.plot([], [], color=COLORS["test"], linewidth=2.5,
                                         label="validation loss")
         (self.best_dot,) = ax_loss.plot([], [], "o", color=COLORS["accent"], markersize=9,
                                         label="best epoch")
@@ -167,7 +168,7 @@ class OverfittingLab:
                                      label="early stopping fires")
         ax_loss.set(xlabel="epoch", ylabel="loss $\\mathcal{L}$", title="loss per epoch")
         ax_loss.grid(True, alpha=0.3)
-        legend = ax_loss.legend(loc="upper right", fontsize=9)
+        legend = ax_loss.legend(loc="upper right", fontsize=11)
         self.live.animate(*self.regions, *self.dots[0], *self.dots[1], self.train_line,
                           self.val_line, self.best_dot, self.fired, legend)
         self.run_key, self.run = None, None  # the settings trained last, and what they gave
