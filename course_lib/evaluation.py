@@ -78,15 +78,23 @@ class PairedDifference(NamedTuple):
     low: float
     high: float
     n: int
+    confidence: float = 0.95
 
     def as_points(self) -> str:
         r"""The difference of two accuracies in percentage points, e.g. "+0.7 +- 0.3 points"."""
-        return (f"{100 * self.mean:+.1f} +- {100 * self.se:.1f} points (mean +- standard error), "
-                f"95% interval [{100 * self.low:+.1f}, {100 * self.high:+.1f}], {self.n} pairs")
+        return (f"{_points(self.mean)} +- {100 * self.se:.1f} points (mean +- standard error), "
+                f"{100 * self.confidence:g}% interval [{_points(self.low)}, "
+                f"{_points(self.high)}], {self.n} pairs")
 
     def __str__(self) -> str:
-        return (f"{self.mean:+.3f} +- {self.se:.3f} (standard error), 95% interval "
-                f"[{self.low:+.3f}, {self.high:+.3f}], {self.n} pairs")
+        return (f"{self.mean:+.3f} +- {self.se:.3f} (standard error), {100 * self.confidence:g}% "
+                f"interval [{self.low:+.3f}, {self.high:+.3f}], {self.n} pairs")
+
+
+def _points(fraction: float) -> str:
+    r"""A fraction in signed percentage points, one decimal; two where one would read "-0.0"."""
+    points = 100 * fraction
+    return f"{points:+.2f}" if points != 0 and round(points, 1) == 0 else f"{points:+.1f}"
 
 
 def paired_difference(a, b, confidence: float = 0.95) -> PairedDifference:
@@ -101,7 +109,7 @@ def paired_difference(a, b, confidence: float = 0.95) -> PairedDifference:
     n = len(diff)
     mean, se = float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(n))
     half = t_quantile((1 + confidence) / 2, n - 1) * se
-    return PairedDifference(mean, se, mean - half, mean + half, n)
+    return PairedDifference(mean, se, mean - half, mean + half, n, confidence)
 
 
 def relative_change(changed, original) -> np.ndarray:

@@ -1,8 +1,9 @@
 r"""Pooling layers: max and average over windows of size m, with their backward passes.
 
 Lecture, "Pooling layer": "perform compression on input using window of size
-p; making the representation invariant to small translation". The lecture's p
-is also its padding; the code and the notebooks call the pooling window m.
+p; making the representation invariant to small translation". The lecture gives the
+padding no symbol; the course writes p for the padding (as in the output-size formula),
+so the code and the notebooks call the pooling window m.
 
     max pooling       out[n, c, i, j] = max_{u,v < m} x[n, c, i s + u, j s + v]
                       backward: the whole gradient goes to the position of the maximum

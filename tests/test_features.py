@@ -72,3 +72,11 @@ def test_relative_change_and_shift():
         images.shift(x, 8)
     with pytest.raises(ValueError, match="all zero"):
         evaluation.relative_change(x, np.zeros_like(x))
+
+
+def test_paired_difference_states_its_confidence_and_never_prints_minus_zero():
+    a, b = np.array([0.90, 0.92, 0.95]), np.array([0.9003, 0.9197, 0.9501])
+    result = evaluation.paired_difference(a, b, confidence=0.9)
+    text = result.as_points()
+    assert "90% interval" in text and result.confidence == 0.9
+    assert "-0.0 " not in text and "-0.0," not in text and "[-0.0" not in text
