@@ -94,6 +94,13 @@ COLORS = {
     # recurrent cells and the LSTM's states (notebook 05)
     "rnn": _OI["vermillion"], "lstm": _OI["blue"], "C_t": _OI["blue"],
     "probability": _OI["green"],  # a model's output probabilities
+    # the LSTM's gates, one colour each in every diagram (C_t, the memory lane, is blue)
+    "f_t": _OI["reddish purple"], "i_t": _OI["green"], "C_tilde_t": _OI["sky blue"],
+    "o_t": _OI["orange"], "h_t": _OI["black"], "x_t": _OI["grey"],
+    # computation graphs and networks: values flow forward, gradients backward;
+    # weights by sign as in the playground (the class colours)
+    "forward": _OI["black"], "backward": _OI["vermillion"],
+    "positive": _OI["orange"], "negative": _OI["blue"],
 }
 #: Okabe-Ito blue and orange: class 0 and class 1 in every plot of the course.
 CLASS_COLORS = (COLORS["class 0"], COLORS["class 1"])
