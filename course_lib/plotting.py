@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 
 import numpy as np
-from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.colors import LinearSegmentedColormap, to_rgba
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "decision_grid",
     "line_in_view",
     "linear_boundary",
+    "plot_computation_graph",
     "plot_data",
     "plot_decision_regions",
     "plot_errors",
@@ -119,12 +120,12 @@ CMAPS = {"signed": "PuOr", "unit": "viridis", "image": "gray", "grid": "Greys",
          "response": "Purples"}  # activations >= 0 (feature maps): purple positive, as in "signed"
 
 
-def axes_or_new(ax):
-    r"""``ax``, or the axes of a new figure when ``ax`` is None."""
+def axes_or_new(ax, figsize=(5, 4.5)):
+    r"""``ax``, or the axes of a new figure of ``figsize`` inches when ``ax`` is None."""
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=(5, 4.5))
+        _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
@@ -315,7 +316,7 @@ def plot_gradient_through_time(norms: dict, ax=None):
         lines += ax.semilogy(np.arange(values.size), values, styles[k % len(styles)],
                              label=label, color=color, linewidth=2)
     ax.set_xlabel("k: steps back from the step the loss reads")
-    ax.set_ylabel(r"$\|\partial L / \partial x_{T-k}\|$ (mean over sequences)")
+    ax.set_ylabel(r"$\|\partial \mathcal{L} / \partial x_{T-k}\|$ (mean over sequences)")
     ax.set_title("How much gradient reaches k steps back")
     ax.legend()
     ax.grid(True, which="major", alpha=0.3)
@@ -468,4 +469,338 @@ def timeline_plot(events, ax=None, *, winter=(1980, 1990), decade_slides=None,
                          if wrong_slides else []),
                        *([artists["winter"]] if artists["winter"] is not None else [])],
               loc="upper left", frameon=False)
+    return artists
+
+
+# ---- computation graphs of course_lib.autograd --------------------------------------
+
+_GRAPH_SHOW = ("values", "grads", "both")
+_GRAPH_TITLES = {
+    "values": "Forward pass: the value of every node of the computation graph",
+    "both": "Computation graph: value (black, forward pass) and gradient "
+            "$\\partial\\mathcal{L}/\\partial$value (red, backward pass)",
+    "grads": "Backward pass: the gradient $\\partial\\mathcal{L}/\\partial$value of every "
+             "node (red), from the loss back to the weights",
+}
+_OP_SYMBOLS = {"+": "+", "-": "\u2212", "*": "\u00d7", "/": "\u00f7", "neg": "\u2212x",
+               "exp": "exp", "log": "log", "tanh": "tanh", "sigmoid": "\u03c3", "relu": "ReLU"}
+_SIMPLE_LABEL = re.compile(r"([A-Za-z]+)_([A-Za-z0-9]+)|([A-Za-z])([0-9]*)")
+
+
+def _graph_label(label: str) -> str:
+    r"""A label typeset as in the lecture: 'w_x1h1' -> $w_{x1h1}$, 'x1' -> $x_1$,
+    'y_hat' -> $\hat{y}$, 'L' -> $L$; any other label as it is."""
+    match = _SIMPLE_LABEL.fullmatch(label)
+    if match is None:
+        return label
+    base, sub, letter, digits = match.groups()
+    if letter is not None:
+        return f"${letter}_{{{digits}}}$" if digits else f"${letter}$"
+    return rf"$\hat{{{base}}}$" if sub == "hat" else f"${base}_{{{sub}}}$"
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077"
+                              "\u2078\u2079\u207b")
+
+
+def _op_symbol(op: str) -> str:
+    r"""The symbol in an operation's circle: "*" -> "×", "**2" -> "x²", "sigmoid" -> "σ"."""
+    if op.startswith("**"):
+        k = op[2:]
+        return "x" + k.translate(_SUPERSCRIPTS) if k.lstrip("-").isdigit() else f"$x^{{{k}}}$"
+    return _OP_SYMBOLS.get(op, op)
+
+
+def _graph_number(x: float) -> str:
+    r"""3 significant digits, or 2 when that is over 8 characters (-0.000479 -> -0.00048)."""
+    text = f"{x:.3g}"
+    if len(text) > 8:
+        text = f"{x:.2g}"
+    return "0" if text == "-0" else text
+
+
+def _graph_columns(nodes, edges):
+    r"""Column of each value (1 + the longest path from a leaf; a leaf just left of its
+    first user, so that a bias sits beside the sum it joins) and the users of each value."""
+    users = {id(v): [] for v in nodes}
+    for parent, child in edges:
+        users[id(parent)].append(child)
+    column = {}
+    for v in nodes:  # topological order: operands first
+        column[id(v)] = 1 + max((column[id(p)] for p in v._parents), default=-1)
+    for v in nodes:
+        if not v._parents and users[id(v)]:
+            column[id(v)] = min(column[id(u)] for u in users[id(v)]) - 1
+    return column, users
+
+
+def _spread(desired, sep: float, low: float, high: float) -> list[float]:
+    r"""Positions closest (least squares) to the sorted ``desired``, ``sep`` apart, in [low, high].
+
+    Pool adjacent violators on z_k = y_k - k sep, which must not decrease.
+    """
+    blocks: list[list[float]] = []  # [sum, count] of pooled z
+    for k, d in enumerate(desired):
+        blocks.append([d - k * sep, 1])
+        while len(blocks) > 1 and blocks[-2][0] * blocks[-1][1] > blocks[-1][0] * blocks[-2][1]:
+            total, count = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+    z = [total / count for total, count in blocks for _ in range(int(count))]
+    top = max(low, high - (len(z) - 1) * sep)
+    return [min(max(v, low), top) + k * sep for k, v in enumerate(z)]
+
+
+def _graph_rows(columns, users, sep: float, low: float, high: float, sweeps: int = 7):
+    r"""Height of each value: each column spread around its neighbours' mean height,
+    sweeping left to right (operands) and back (users), like a layered graph drawing."""
+    y = {}
+    for col in columns:  # start: each column centred, in topological order from the top
+        for k, v in enumerate(col):
+            y[id(v)] = (low + high) / 2 + (len(col) - 1) * sep / 2 - k * sep
+    for sweep in range(sweeps):
+        forward = sweep % 2 == 0
+        for col in columns if forward else columns[::-1]:
+            want, then = {}, {}  # the mean height of the neighbours on this side; on the other
+            for v in col:
+                near, far = (v._parents, users[id(v)]) if forward else (users[id(v)], v._parents)
+                want[id(v)] = (sum(y[id(u)] for u in near) / len(near)) if near else y[id(v)]
+                then[id(v)] = (sum(y[id(u)] for u in far) / len(far)) if far else y[id(v)]
+            order = sorted(col, key=lambda v: (want[id(v)], then[id(v)]))
+            for v, pos in zip(order, _spread([want[id(v)] for v in order], sep, low, high),
+                              strict=True):
+                y[id(v)] = pos
+    # mirror if need be, so that the graph reads from the top: the first value at the top
+    index = {key: k for k, key in enumerate(y)}
+    mean_k, mean_y = (len(y) - 1) / 2, sum(y.values()) / len(y)
+    if sum((index[key] - mean_k) * (h - mean_y) for key, h in y.items()) > 0:
+        y = {key: low + high - h for key, h in y.items()}
+    return y
+
+
+def plot_computation_graph(root, ax=None, *, show: str = "both", highlight=None,
+                           fontsize: float | None = None):
+    r"""Draw the computation graph of a :class:`course_lib.autograd.Value`, left to right.
+
+    Inputs and weights on the left, the loss ``root`` on the right; a value's column is
+    the longest path to it from a leaf (a leaf sits just left of its first user). Each
+    value is a rounded box: its label (``w_x1h1`` typeset as w_{x1h1}), its value
+    (``data``, black) and its gradient dL/d(value) (``grad``, red); the operation that
+    made it sits in a circle on the box's left edge, where the arrows from its operands
+    arrive (chain rule, lecture eq. 1: one local derivative per arrow).
+
+    Parameters
+    ----------
+    root : Value, the loss L (call ``root.backward()`` first to show gradients)
+    ax : Axes or None (a new figure of :data:`PROJECTOR_BOX` inches)
+    show : "both" (values and gradients), "values" (the forward pass only) or "grads"
+        (the backward pass: values greyed, arrows in red pointing back from L to the inputs)
+    highlight : a Value of the graph (e.g. one weight) or None: every path from it to
+        the loss is drawn thick in the accent colour and the rest is dimmed: the factors
+        of the chain rule for that value
+    fontsize : points (default: ``rcParams["font.size"]``); shrunk, and the boxes made
+        two-line (value beside gradient), when the graph would not fit the axes.
+
+    The layout is made for the axes' size when called (after the figure's layout engine,
+    if any): make the figure at its final size first. No two boxes overlap. The lecture's
+    2-2-1 example (31 values in 12 columns) at :data:`PROJECTOR_BOX` with
+    ``layout="constrained"`` (or ``ax=None``) under :func:`projector_style` is drawn at
+    about 12 pt; a much larger graph gets small text: draw a part of it.
+
+    Returns
+    -------
+    dict of artists: ``nodes`` (one box per value, in the order of
+    ``autograd.graph(root)``), ``labels`` (one Text naming each value: its label, its
+    operation when it has no label, its number for an unnamed constant), ``values``,
+    ``grads`` (Texts; no grads for show="values"), ``ops`` and ``symbols`` (the circle
+    and the symbol of each operation, in the order of ``nodes``),
+    ``edges`` (one arrow per edge of ``autograd.graph(root)``, in that order),
+    ``highlighted`` (the arrows on the paths from ``highlight`` to the loss), and
+    ``graph``: (nodes, edges) as returned by ``autograd.graph``.
+    """
+    import matplotlib as mpl
+
+    from .autograd import Value, graph
+
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a course_lib.autograd.Value (e.g. a loss built from "
+                        f"Values); got {type(root).__name__}")
+    if show not in _GRAPH_SHOW:
+        raise ValueError(f"show must be one of {_GRAPH_SHOW}; got {show!r}")
+    if fontsize is not None and (isinstance(fontsize, bool) or not isinstance(fontsize, int | float)
+                                 or not fontsize > 0):
+        raise ValueError(f"fontsize must be a positive number of points or None; got {fontsize!r}")
+    nodes, edges = graph(root)
+    on_path = set()
+    if highlight is not None:
+        if not isinstance(highlight, Value):
+            raise TypeError(f"highlight must be a Value of the graph or None; "
+                            f"got {type(highlight).__name__}")
+        if not any(v is highlight for v in nodes):
+            raise ValueError(f"highlight {highlight!r} is not in the graph of root {root!r}: "
+                             "pass one of the Values the loss was computed from")
+    column, users = _graph_columns(nodes, edges)
+    if highlight is not None:  # highlight and everything computed from it: all reach root
+        stack = [highlight]
+        while stack:
+            v = stack.pop()
+            if id(v) not in on_path:
+                on_path.add(id(v))
+                stack.extend(users[id(v)])
+
+    created = ax is None
+    ax = axes_or_new(ax, figsize=PROJECTOR_BOX)
+    if created:
+        ax.figure.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.92)
+    ax.set_axis_off()
+    title = _GRAPH_TITLES[show]
+    if highlight is not None:
+        name = _graph_label(highlight.label) if highlight.label else _op_symbol(highlight._op)
+        title += f"\nthick: every path from {name} to the loss, the chain rule for {name}"
+    ax.set_title(title)
+    figure = ax.figure.figure  # the figure itself (or a subfigure's figure)
+    if figure.get_layout_engine() is not None:
+        figure.get_layout_engine().execute(figure)  # measure the axes it will have
+    renderer = figure._get_renderer()
+    width, height = ax.get_window_extent(renderer).size
+    ax.set_xlim(0, width)  # data units: pixels of the axes as it is now
+    ax.set_ylim(0, height)
+
+    # ---- the texts, measured at the requested font size ----
+    fs0 = float(fontsize) if fontsize is not None else float(mpl.rcParams["font.size"])
+    titles = {}
+    for v in nodes:
+        if v.label:
+            titles[id(v)] = _graph_label(v.label)
+        elif not v._parents:
+            titles[id(v)] = _graph_number(v.data)  # a constant, e.g. the 0.5 of 0.5 (y - y_hat)^2
+    numbers = [_graph_number(v.data) for v in nodes]
+    grads = [_graph_number(v.grad) for v in nodes] if show != "values" else []
+    probe = ax.text(0, 0, "", fontsize=fs0)
+
+    def size(text):  # (width, height) in pixels
+        probe.set_text(text)
+        extent = probe.get_window_extent(renderer)
+        return extent.width, extent.height
+
+    title_size = {key: size(t) for key, t in titles.items()}
+    number_size = [size(t) for t in numbers]
+    grad_size = [size(t) for t in grads] or [(0.0, 0.0)] * len(nodes)
+    title_h = max(h for _, h in [*title_size.values(), size("0")])
+    number_h = max(h for _, h in [*number_size, *grad_size])
+    symbols = [_op_symbol(v._op) for v in nodes if v._parents]
+    symbol_w = max((size(s)[0] for s in symbols), default=0.0)
+    probe.remove()
+    em = fs0 * figure.dpi / 72  # the font size in pixels
+    # an operation's circle sits on its box's left edge, half inside: the text starts after it
+    badge_r = max(symbol_w / 2 + 0.15 * em, 0.5 * em) if symbols else 0.0
+    inset = badge_r + 0.08 * em if symbols else 0.0
+    gap_x, gap_y = badge_r + 0.8 * em, 0.3 * em  # room for the circle and an arrow
+    pad_x, pad_y, margin = 0.14 * em, 0.2 * em, 0.2 * em
+    n_cols = 1 + max(column.values())
+    columns = [[k for k, v in enumerate(nodes) if column[id(v)] == c] for c in range(n_cols)]
+    n_rows = max(len(col) for col in columns)
+
+    def widths(side_by_side):  # of the boxes of each column
+        result = []
+        for col in columns:
+            need = 1.8 * em  # never narrower than this
+            for k in col:
+                numbers_w = max(number_size[k][0], grad_size[k][0])
+                need = max(need, title_size.get(id(nodes[k]), (0.0, 0.0))[0],
+                           2 * numbers_w + 0.6 * em if side_by_side else numbers_w)
+            ops_here = any(nodes[k]._parents for k in col)
+            result.append(need + (inset if ops_here else 0.0) + 2 * pad_x)
+        return result
+
+    layouts = {"stacked": (widths(False), title_h + number_h * (2 if grads else 1) + 2 * pad_y)}
+    if grads:  # two lines: the label, then the value beside its gradient
+        layouts["side by side"] = (widths(True), title_h + number_h + 2 * pad_y)
+
+    def fit(layout):  # the scale at which the columns of boxes fit the axes
+        need_w = sum(layout[0]) + (n_cols - 1) * gap_x + 2 * margin
+        need_h = n_rows * layout[1] + (n_rows - 1) * gap_y + 2 * margin
+        return min(1.0, 0.99 * width / need_w, 0.99 * height / need_h)
+
+    layout = max(layouts, key=lambda name: (fit(layouts[name]), name == "stacked"))
+    scale = fit(layouts[layout])
+    box_ws, box_h = [w * scale for w in layouts[layout][0]], layouts[layout][1] * scale
+    fs, badge_r, inset = fs0 * scale, badge_r * scale, inset * scale
+    gap_x, margin = gap_x * scale, margin * scale
+    title_h, number_h = title_h * scale, number_h * scale
+
+    # ---- positions: columns side by side, rows near the neighbours' mean height ----
+    spare = width - 2 * margin - sum(box_ws) - (n_cols - 1) * gap_x
+    gap = gap_x + min(spare / (n_cols - 1), 1.2 * max(box_ws)) if n_cols > 1 else 0.0
+    left_x = (width - sum(box_ws) - (n_cols - 1) * gap) / 2
+    centres = []
+    for w in box_ws:
+        centres.append(left_x + w / 2)
+        left_x += w + gap
+    inner_h = height - 2 * margin
+    sep = min(1.5 * box_h, (inner_h - box_h) / (n_rows - 1)) if n_rows > 1 else box_h
+    y = _graph_rows([[nodes[k] for k in col] for col in columns], users, sep,
+                    margin + box_h / 2, height - margin - box_h / 2)
+    x = {id(v): centres[column[id(v)]] for v in nodes}
+    box_w = {id(v): box_ws[column[id(v)]] for v in nodes}
+
+    # ---- drawing ----
+    forward, backward, accent = COLORS["forward"], COLORS["backward"], COLORS["accent"]
+    artists = {"nodes": [], "labels": [], "values": [], "grads": [], "ops": [], "symbols": [],
+               "edges": [], "highlighted": [], "graph": (nodes, edges)}
+    for k, v in enumerate(nodes):
+        cx, cy, bw = x[id(v)], y[id(v)], box_w[id(v)]
+        hot = id(v) in on_path
+        alpha = 1.0 if (highlight is None or hot) else 0.35  # off the highlighted paths: dimmed
+        artists["nodes"].append(ax.add_patch(FancyBboxPatch(
+            (cx - bw / 2, cy - box_h / 2), bw, box_h,
+            boxstyle=f"round,pad=0,rounding_size={0.18 * min(bw, box_h)}",
+            # inputs, weights and constants (the leaves) lightly shaded
+            facecolor=to_rgba(COLORS["neutral"], 0.2) if not v._parents else "white",
+            edgecolor=to_rgba(accent if hot else forward, alpha),
+            linewidth=2.8 if hot else 1.4, zorder=3)))
+        text = {"ha": "center", "va": "center", "zorder": 5, "fontsize": fs}
+        left = cx - bw / 2 + (inset if v._parents else 0.0)  # clear of the op circle
+        tx = (left + cx + bw / 2) / 2
+        lines = ([title_h] if id(v) in titles else []) + [number_h] * (
+            2 if grads and layout == "stacked" else 1)
+        line_y = cy + sum(lines) / 2 - lines[0] / 2  # the lines centred in the box, top first
+        if id(v) in titles:
+            artists["labels"].append(ax.text(tx, line_y, titles[id(v)], color=forward,
+                                             alpha=alpha, **text))
+            line_y -= (title_h + number_h) / 2
+        value = {"color": forward, "alpha": alpha * (0.55 if show == "grads" else 1.0)}
+        grad = {"color": backward, "alpha": alpha}
+        if layout == "stacked":
+            artists["values"].append(ax.text(tx, line_y, numbers[k], **value, **text))
+            if grads:
+                artists["grads"].append(ax.text(tx, line_y - number_h, grads[k], **grad, **text))
+        else:
+            quarter = (cx + bw / 2 - left) / 4
+            artists["values"].append(ax.text(tx - quarter, line_y, numbers[k], **value, **text))
+            artists["grads"].append(ax.text(tx + quarter, line_y, grads[k], **grad, **text))
+        if v._parents:
+            artists["ops"].append(ax.add_patch(Circle(
+                (cx - bw / 2, cy), badge_r, facecolor="white",
+                edgecolor=to_rgba(accent if hot else forward, alpha),
+                linewidth=2.8 if hot else 1.4, zorder=4)))
+            op = ax.text(cx - bw / 2, cy, _op_symbol(v._op), color=forward, alpha=alpha,
+                         **text)
+            artists["symbols"].append(op)
+            if id(v) not in titles:  # an unnamed result is named by its operation
+                artists["labels"].append(op)
+    for parent, child in edges:
+        start = (x[id(parent)] + box_w[id(parent)] / 2, y[id(parent)])
+        end = (x[id(child)] - box_w[id(child)] / 2 - badge_r, y[id(child)])
+        if show == "grads":
+            start, end = end, start  # the gradient flows from the result back to the operand
+        hot = id(parent) in on_path
+        color = accent if hot else (backward if show == "grads" else forward)
+        arrow = ax.add_patch(FancyArrowPatch(
+            start, end, arrowstyle="-|>", mutation_scale=1.1 * fs, shrinkA=0, shrinkB=0,
+            color=to_rgba(color, 1.0 if (highlight is None or hot) else 0.35),
+            linewidth=3.2 if hot else 1.3, zorder=2 if hot else 1))
+        artists["edges"].append(arrow)
+        if hot:
+            artists["highlighted"].append(arrow)
     return artists
