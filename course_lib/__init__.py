@@ -16,6 +16,7 @@ Math core (numpy only, no plotting):
 Presentation (imports matplotlib / ipywidgets):
     plotting      data, decision regions, boundaries, error curves; the named colours
     network_plot  a network drawn with its weights and each node's output map
+    recurrent_plot  the RNN unfolded in time and one LSTM cell, filled with a model's values
     widgets       the live-panel pattern shared by every notebook
     explorers     the widgets of each notebook, one class each
 

@@ -72,6 +72,19 @@ def test_gate_inspector_moves_through_the_steps_and_examples(recall_model):
                       x, y, sequence_data.recall_symbols(), list("ABCD"))
 
 
+def test_gate_inspector_memory_cell_control_redraws_the_cell(recall_model):
+    model, x, y = recall_model
+    inspector = GateInspector(model, x, y, sequence_data.recall_symbols(), list("ABCD"))
+    panel = inspector.panel
+    cell = panel.controls["cell"]
+    assert cell.value == inspector.order[0] and len(cell.options) == model.H
+    before = png(panel)
+    cell.value = int(inspector.order[-1])
+    assert png(panel) != before
+    assert inspector.cell_title.get_text() == f"memory cell {inspector.order[-1]} at step 6"
+    assert "Unexpected error" not in panel.status.value
+
+
 def test_temperature_sampler_samples_and_sharpens():
     text = sequence_data.sentences(20, np.random.default_rng(0))
     codec = sequence_data.CharCodec(text)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 from typing import NamedTuple
 
+import matplotlib
 import numpy as np
 from matplotlib import patheffects
+from matplotlib.patches import Rectangle
 
 from .. import losses, plotting, sequence
 from ..plotting import CMAPS, COLORS
-from ..widgets import LiveFigure, LivePanel, dropdown, slider
+from ..recurrent_plot import LSTMCellDiagram
+from ..widgets import FIGURE_RC, LiveFigure, LivePanel, dropdown, slider
 
 __all__ = ["GateInspector", "TemperatureSampler", "gate_inspector", "temperature_sampler"]
 
@@ -40,15 +43,19 @@ class GateInspector:
     r"""Slide through the time steps of a trained LSTM's input and see every gate.
 
     Left: f_t, i_t, o_t, C_t, h_t of every memory cell (rows) at every step
-    (columns), the chosen step marked. Right: the cell state C_t at the chosen step
-    and what the network would answer if asked at that step, softmax(h_t W_y + b_y).
-    Cells are sorted by how well their final C_t tells the classes apart
-    (:func:`course_lib.sequence.memory_cells`, over all of ``x``); the best three
-    are named.
+    (columns), the chosen step marked, the chosen memory cell at that step boxed.
+    Right: that memory cell drawn as the lecture's LSTM cell
+    (:class:`course_lib.recurrent_plot.LSTMCellDiagram`) with its values at that step,
+    C_{t-1}, h_{t-1}, f_t, i_t, tilde C_t, C_t, o_t, h_t; under it the cell state C_t
+    of every cell at that step and what the network would answer if asked at that
+    step, softmax(h_t W_y + b_y). Cells are sorted by how well their final C_t tells
+    the classes apart (:func:`course_lib.sequence.memory_cells`, over all of ``x``); the
+    best three are starred, and the best one is the memory cell shown first.
 
     ``compact=True`` (the default on a slide, when :data:`course_lib.plotting.PROJECTOR`
     is set) draws a figure that fits a 1280x720 slide: only the rows f_t, i_t and C_t,
-    side by side with the two bar charts (the notebook shows all five rows).
+    the cell diagram and the answer (the notebook shows all five rows and the C_t bars,
+    which repeat the C_t row's column at the chosen step).
     """
 
     def __init__(self, model: sequence.SequenceClassifier, x, y, step_names, class_names,
@@ -58,7 +65,8 @@ class GateInspector:
         self.x, self.y = x, np.asarray(y)
         self.step_names, self.class_names = step_names, class_names
         _, cache = model.forward(x)
-        self.values = {row.name: getattr(cache.cell, row.name) for row in GATE_ROWS}  # (N, T, H)
+        self.values = {name: getattr(cache.cell, name)  # (N, T, H)
+                       for name in [row.name for row in GATE_ROWS] + ["C_tilde"]}
         C = self.values["C"]
         self.order = np.argsort(sequence.memory_cells(C[:, -1], y, model.K))[::-1]
         N, T, H = C.shape
@@ -68,13 +76,17 @@ class GateInspector:
         self.rows = COMPACT_ROWS if self.compact else GATE_ROWS
         self.live = live = self._layout(len(self.rows))
         C_max = float(np.abs(C).max()) or 1.0
-        self.images, self.markers = [], []
+        self.images, self.markers, self.cell_boxes = [], [], []
+        seen = [patheffects.withStroke(linewidth=5, foreground="white")]  # on any colour
         for ax, row in zip(self.heat_axes, self.rows, strict=True):
             vmin, vmax = row.limits or (-C_max, C_max)
             self.images.append(ax.imshow(np.zeros((H, T)), aspect="auto", cmap=row.cmap,
                                          vmin=vmin, vmax=vmax, interpolation="nearest"))
-            self.markers.append(ax.axvline(0, color=COLORS["accent"], linewidth=2.5, path_effects=[
-                patheffects.withStroke(linewidth=5, foreground="white")]))  # seen on any colour
+            self.markers.append(ax.axvline(0, color=COLORS["accent"], linewidth=2.5,
+                                           path_effects=seen))
+            self.cell_boxes.append(ax.add_patch(Rectangle(  # the memory cell the diagram shows
+                (-0.5, -0.5), 1, 1, fill=False, edgecolor=COLORS["forward"], linewidth=2,
+                path_effects=seen)))
             if self.compact:  # the symbol alone, upright: the title says the rows are cells
                 ax.set_ylabel(row.symbol, rotation=0, ha="right", va="center")
             else:
@@ -82,62 +94,77 @@ class GateInspector:
             ax.set_yticks([])
             ax.set_xticks(range(T), [] if ax is not self.heat_axes[-1] else None)
             ax.tick_params(axis="x", labelsize=9)
-            bar = live.figure.colorbar(self.images[-1], ax=ax, fraction=0.02, pad=0.01)
+            bar = ax.figure.colorbar(self.images[-1], ax=ax, fraction=0.02, pad=0.01)
             if self.compact and row.limits:  # two ticks: the gate's range
                 bar.set_ticks(list(row.limits))
         if self.compact:
-            self.heat_axes[0].set_title("rows: memory cells (best three on top); "
-                                        "pink line: the chosen step")
+            self.heat_axes[0].set_title("rows: memory cells, best three on top")
         else:
             self.heat_axes[0].set_title("every memory cell (rows, best three on top) at every step "
-                                        "(columns); the pink line is the chosen step", fontsize=10)
+                                        "(columns);\nthe pink line is the chosen step, the box "
+                                        "the memory cell drawn on the right", fontsize=10)
         self.heat_axes[-1].set_xlabel("time step t: the input symbol read at each step")
-        ax_bars, ax_answer = self.ax_bars, self.ax_answer
-        self.bars = ax_bars.barh(range(H), np.zeros(H), color=COLORS["C_t"])
-        labels = [f"★ {j}" if self.compact else f"★ cell {j}" for j in self.order[:3]]
-        ax_bars.set_yticks(range(3), labels, fontsize=9)  # rows 0-2: the cells with the answer
-        ax_bars.invert_yaxis()
-        ax_bars.axvline(0, color="black", linewidth=0.5)
+        self.cell = LSTMCellDiagram(self.ax_cell, C_limit=C_max,
+                                    fontsize=11 if self.compact else None)
+        self.cell_title = self.ax_cell.set_title(" ", **({} if self.compact else {"fontsize": 11}))
+        ax_answer = self.ax_answer
+        self.bars = []
+        if self.ax_bars is not None:  # the notebook: C_t of every cell at the chosen step
+            ax_bars = self.ax_bars
+            self.bars = list(ax_bars.barh(range(H), np.zeros(H), color=COLORS["C_t"]))
+            ax_bars.set_yticks(range(3), [f"★ cell {j}" for j in self.order[:3]], fontsize=9)
+            ax_bars.invert_yaxis()  # rows 0-2: the cells with the answer
+            ax_bars.axvline(0, color="black", linewidth=0.5)
+            ax_bars.set_xlabel("$C_t$ at the chosen step")
+            ax_bars.set_ylabel("memory cells (sorted)")
         self.answer_bars = ax_answer.bar(range(model.K), np.zeros(model.K),
                                          color=COLORS["probability"])
         ax_answer.set_xticks(range(model.K), class_names)
         ax_answer.set_ylim(0, 1)
         if self.compact:
-            ax_bars.set_title("$C_t$ at step t")
-            ax_answer.set_title("P(answer) from $h_t$")
+            ax_answer.set_title("P(answer)\nfrom $h_t$")
             ax_answer.set_yticks([0, 0.5, 1])
         else:
-            ax_bars.set_xlabel("$C_t$ at the chosen step")
-            ax_bars.set_ylabel("memory cells (sorted)")
             ax_answer.set_ylabel("P(answer) = softmax($h_t W_y + b_y$)")
-            ax_answer.set_xlabel("the answer read from $h_t$ at this step")
-        live.animate(*self.markers, *self.bars, *self.answer_bars)
+            ax_answer.set_xlabel("the answer read from $h_t$\nat this step")
+        live.animate(*self.markers, *self.cell_boxes, *self.bars, *self.answer_bars,
+                     *self.cell.artists, self.cell_title)
         self.example = None  # the example whose gates are drawn
+        cells = [(f"{j} ★" if rank < 3 else f"{j}", int(j)) for rank, j in enumerate(self.order)]
         self.controls = {
             "example": slider("example", 0, min(examples, N) - 1, 1, 0, heavy=True),
             "t": slider("time step t", 0, T - 1, 1, T - 1),
+            "cell": dropdown("memory cell", cells, int(self.order[0])),
         }
+        self.controls["cell"].layout.width = "200px"
         self.panel = LivePanel(self.controls, self.update, self.live, title="LSTM gate inspector")
         self.panel.explorer = self
 
     def _layout(self, rows: int) -> LiveFigure:
-        r"""The figure: one heat map per row on the left, the two bar charts on the right."""
-        if self.compact:  # a slide: the heat maps, then the two bar charts side by side
-            live = LiveFigure(rows, 3, figsize=(12, 3.2),
-                              gridspec_kw={"width_ratios": [3.4, 1, 0.9]})
-            grid = live.axes[0, 0].get_gridspec()
-            for ax in live.axes[:, 1:].ravel():
-                ax.remove()
-            self.ax_bars = live.figure.add_subplot(grid[:, 1])
-            self.ax_answer = live.figure.add_subplot(grid[:, 2])
-        else:  # the notebook: the heat maps, and the two bar charts one above the other
-            live = LiveFigure(rows, 2, figsize=(12, 8.5), gridspec_kw={"width_ratios": [3.2, 1]})
-            grid = live.axes[0, 0].get_gridspec()
-            for ax in live.axes[:, 1]:
-                ax.remove()
-            self.ax_bars = live.figure.add_subplot(grid[:3, 1])
-            self.ax_answer = live.figure.add_subplot(grid[3:, 1])
-        self.heat_axes = list(live.axes[:, 0])
+        r"""The figure: one heat map per row on the left, the cell and the bar charts right.
+
+        Each column is a subfigure with its own layout, so that the cell diagram's
+        height is not cut by the heat maps' tick labels.
+        """
+        if self.compact:  # a slide: the heat maps, the cell, the answer (no C_t bars)
+            live = LiveFigure(figsize=(12, 3.4))
+            widths = [6.0, 4.4, 1.6]
+        else:  # the notebook: the heat maps; the cell above the two bar charts
+            live = LiveFigure(figsize=(12, 8.5))
+            widths = [6.3, 5.7]
+        live.axes.remove()
+        with matplotlib.rc_context(plotting.PROJECTOR_RC if plotting.PROJECTOR else FIGURE_RC):
+            columns = live.figure.subfigures(1, len(widths), width_ratios=widths, wspace=0.02)
+            self.heat_axes = list(columns[0].subplots(rows, 1))
+            if self.compact:
+                self.ax_bars = None
+                self.ax_cell = columns[1].subplots()
+                self.ax_answer = columns[2].subplots()
+            else:
+                grid = columns[1].add_gridspec(2, 2, height_ratios=[1.1, 1])
+                self.ax_cell = columns[1].add_subplot(grid[0, :])
+                self.ax_bars = columns[1].add_subplot(grid[1, 0])
+                self.ax_answer = columns[1].add_subplot(grid[1, 1])
         return live
 
     def _show_example(self, example: int) -> None:
@@ -148,21 +175,44 @@ class GateInspector:
                    for s in range(self.T) for k in [int(np.argmax(x[example, s]))]]
         self.heat_axes[-1].set_xticklabels(symbols)
         limit = float(np.abs(self.values["C"][example]).max()) or 1.0
-        self.ax_bars.set_xlim(-limit, limit)
+        if self.ax_bars is not None:
+            self.ax_bars.set_xlim(-limit, limit)
         C_image = self.images[[row.name for row in self.rows].index("C")]
         C_image.set_clim(-limit, limit)  # C_t on this example's own scale
         self.live.invalidate()
         self.example = example
 
-    def update(self, example, t):
-        r"""Draw the example's gates (when it changes) and mark step ``t``."""
+    def cell_values(self, example: int, t: int, cell: int) -> dict:
+        r"""One memory cell's values at step t, named as :meth:`LSTMCellDiagram.show` wants.
+
+        h_{t-1} and C_{t-1} of step 0 are the zeros the LSTM starts from.
+        """
+        v = self.values
+        return {"h_prev": float(v["h"][example, t - 1, cell]) if t > 0 else 0.0,
+                "C_prev": float(v["C"][example, t - 1, cell]) if t > 0 else 0.0,
+                "f_t": float(v["f"][example, t, cell]), "i_t": float(v["i"][example, t, cell]),
+                "C_tilde_t": float(v["C_tilde"][example, t, cell]),
+                "C_t": float(v["C"][example, t, cell]), "o_t": float(v["o"][example, t, cell]),
+                "h_t": float(v["h"][example, t, cell])}
+
+    def update(self, example, t, cell):
+        r"""Draw the example's gates (when it changes), mark step ``t`` and show ``cell``."""
         t = min(t, self.T - 1)
         if self.example != example:
             self._show_example(example)
-        for marker in self.markers:
+        row = int(np.flatnonzero(self.order == cell)[0])  # where the heat maps draw the cell
+        for marker, box in zip(self.markers, self.cell_boxes, strict=True):
             marker.set_xdata([t, t])
-        for bar, value in zip(self.bars, self.values["C"][example, t, self.order], strict=True):
-            bar.set_width(value)
+            box.set_xy((t - 0.5, row - 0.5))
+        self.cell.show(self.cell_values(example, t, cell))
+        star = " ★" if row < 3 else ""
+        self.cell_title.set_text(f"memory cell {cell}{star} at step {t}")
+        if self.bars:  # the notebook: every cell's C_t, the one drawn on the right outlined
+            C_t = self.values["C"][example, t, self.order]
+            for k, (bar, value) in enumerate(zip(self.bars, C_t, strict=True)):
+                bar.set_width(value)
+                bar.set_edgecolor(COLORS["accent"] if k == row else "none")
+                bar.set_linewidth(2.5 if k == row else 0)
         answers = self.answers[example, t]
         for bar, p in zip(self.answer_bars, answers, strict=True):
             bar.set_height(p)
@@ -180,7 +230,7 @@ class GateInspector:
 
 def gate_inspector(model: sequence.SequenceClassifier, x, y, step_names, class_names,
                    examples: int = 8, compact: bool | None = None) -> LivePanel:
-    r"""The panel of a :class:`GateInspector`."""
+    r"""The panel of a :class:`GateInspector`: example, time step t and memory cell."""
     return GateInspector(model, x, y, step_names, class_names, examples, compact).panel
 
 
