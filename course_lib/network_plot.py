@@ -3,16 +3,21 @@ r"""Drawing a fully connected network: nodes as small output maps, weights as li
 Like TensorFlow Playground: a line's width grows with |w_ij| and its colour
 gives the sign (orange positive, blue negative: the colours of class 1 and
 class 0); each node shows its output o_j over the input plane as a small map.
+
+:func:`plot_network` draws a small network with its numbers instead: w_ij on the
+edges, and net_j, o_j (the forward run) or delta_j (the backward run) at the nodes,
+as in the lecture's worked example.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.patches import Circle, FancyArrowPatch
 
-from .plotting import CLASS_CMAP, CLASS_COLORS
+from .plotting import CLASS_CMAP, CLASS_COLORS, COLORS, axes_or_new
 
-__all__ = ["NetworkDrawing", "node_positions"]
+__all__ = ["NetworkDrawing", "node_positions", "plot_network"]
 
 _LUT = (CLASS_CMAP(np.linspace(0.0, 1.0, 256)) * 255).astype(np.uint8)
 
@@ -130,3 +135,110 @@ class NetworkDrawing:
                 self.canvas[row:row + t, col:col + t][:, [0, -1]] = (80, 80, 80, 255)
         self.image.set_data(self.canvas)
         return self.lines, self.image
+
+
+def _check_layers(weights, names, node_text, edge_values):
+    weights = [np.asarray(W, dtype=float) for W in weights]
+    if not weights or any(W.ndim != 2 for W in weights):
+        raise ValueError("weights must be a non-empty list of 2-D arrays W[i, j] = w_ij, one "
+                         "per layer, e.g. [W1 of shape (2, 2), W2 of shape (2, 1)]")
+    sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
+    for l, (W, n_in) in enumerate(zip(weights, sizes[:-1], strict=True), start=1):
+        if W.shape[0] != n_in:
+            raise ValueError(f"layer {l}: W has shape {W.shape}, but the layer before has "
+                             f"{n_in} nodes; W[i, j] must be (n_in, n_out)")
+    if names is None:
+        names = [[f"{layer}{k + 1}" for k in range(n)]
+                 for layer, n in zip(["x", *["h"] * (len(sizes) - 2), "o"], sizes, strict=True)]
+    for what, per_layer in (("names", names), ("node_text", node_text)):
+        if per_layer is not None and [len(layer) for layer in per_layer] != sizes:
+            raise ValueError(f"{what} must have one entry per node, layer by layer, "
+                             f"{sizes}; got {[len(layer) for layer in per_layer]}")
+    if edge_values is not None:
+        edge_values = [np.asarray(E, dtype=float) for E in edge_values]
+        if [E.shape for E in edge_values] != [W.shape for W in weights]:
+            raise ValueError(f"edge_values must have the shapes of the weights, "
+                             f"{[W.shape for W in weights]}; got {[E.shape for E in edge_values]}")
+    return weights, sizes, names, edge_values
+
+
+def plot_network(weights, ax=None, *, names=None, node_text=None, edge_values=None,
+                 backward: bool = False, title: str | None = None, fontsize: float = 12,
+                 number_format: str = "{:.4g}"):
+    r"""A small network with its numbers: w_ij on every edge, text at every node.
+
+    Parameters
+    ----------
+    weights : list of arrays W[i, j] = w_ij, shape (n_in, n_out), one per layer
+    names : per layer, the node names (mathtext), e.g. [["$x_1$", "$x_2$"], ["$h_1$",
+        "$h_2$"], ["$out$"]]; default x1, x2, h1, ...
+    node_text : per layer, a text beside each node, e.g. "net = 0.4450\no = 0.6095"
+    edge_values : per layer, the numbers written on the edges (default: the weights);
+        e.g. the gradients dL/dw_ij = delta_j o_i for the backward run
+    backward : False: edges point forward (input to output), coloured by the sign of
+        w_ij (COLORS "positive"/"negative"), as thick as |w_ij|; True: they point back
+        (output to input), in COLORS["backward"], as thick as |edge value|, as the
+        deltas flow in backpropagation
+    number_format : how the edge values are written, e.g. "{:.2f}"
+
+    Returns
+    -------
+    dict of artists: "nodes" (Circle per node, layer by layer), "names", "node_text",
+    "edges" and "edge_labels" (one per weight, layer by layer, i then j)
+    """
+    weights, sizes, names, edge_values = _check_layers(weights, names, node_text, edge_values)
+    edge_values = weights if edge_values is None else edge_values
+    ax = axes_or_new(ax)
+    positions = [p * np.array([3.4, 1.0]) for p in node_positions(sizes)]  # wide layers
+    radius = 0.22
+    artists = {"nodes": [], "names": [], "node_text": [], "edges": [], "edge_labels": []}
+    thickness = edge_values if backward else weights
+    largest = max(float(np.abs(T).max()) for T in thickness) or 1.0
+    for l, (W, E, T) in enumerate(zip(weights, edge_values, thickness, strict=True)):
+        for i, start in enumerate(positions[l]):
+            for j, end in enumerate(positions[l + 1]):
+                color = COLORS["backward"] if backward else COLORS[
+                    "positive" if W[i, j] >= 0 else "negative"]
+                tail, head = (end, start) if backward else (start, end)
+                arrow = FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=16,
+                                        shrinkA=radius * 72, shrinkB=radius * 72,
+                                        linewidth=1.5 + 3.0 * abs(T[i, j]) / largest,
+                                        color=color, zorder=1)
+                ax.add_patch(arrow)
+                artists["edges"].append(arrow)
+                # the number a third of the way from node i: crossing edges keep apart
+                at = start + (end - start) * (0.3 if j % 2 == 0 else 0.42)
+                artists["edge_labels"].append(ax.text(
+                    *at, number_format.format(E[i, j]), ha="center", va="center",
+                    fontsize=fontsize, color=COLORS["forward"], zorder=3,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                          "edgecolor": color, "linewidth": 1.2}))
+    for l, layer in enumerate(positions):
+        for k, (x, y) in enumerate(layer):
+            node = Circle((x, y), radius, facecolor="white", edgecolor=COLORS["forward"],
+                          linewidth=2, zorder=2)
+            ax.add_patch(node)
+            artists["nodes"].append(node)
+            artists["names"].append(ax.text(x, y, names[l][k], ha="center", va="center",
+                                            fontsize=fontsize + 2, zorder=4))
+            if node_text is not None:  # above the top nodes, below the bottom ones,
+                # beside the middle ones: away from the edges
+                side = "above" if y > 1e-9 else "below" if y < -1e-9 else "beside"
+                offset = {"above": (0, radius + 0.06), "below": (0, -radius - 0.06),
+                          "beside": (radius + 0.1, 0)}[side]
+                artists["node_text"].append(ax.text(
+                    x + offset[0], y + offset[1], node_text[l][k],
+                    ha="left" if side == "beside" else "center",
+                    va={"above": "bottom", "below": "top", "beside": "center"}[side],
+                    fontsize=fontsize, zorder=4,
+                    color=COLORS["backward"] if backward else COLORS["forward"]))
+    xs = np.concatenate([p[:, 0] for p in positions])
+    ys = np.concatenate([p[:, 1] for p in positions])
+    margin = 0.85 if node_text is not None else 0.1
+    ax.set_xlim(xs.min() - 0.5, xs.max() + (2.4 if node_text is not None else 0.5))
+    ax.set_ylim(ys.min() - radius - margin, ys.max() + radius + margin)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title is not None:
+        ax.set_title(title)
+    return artists
