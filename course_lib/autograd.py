@@ -345,7 +345,9 @@ def graph(root: Value) -> tuple[list[Value], list[tuple[Value, Value]]]:
     -------
     nodes : list of Values in topological order (:func:`topological_order`), root last
     edges : list of (operand, result) pairs, in the order of ``nodes`` and of each
-        result's operands; an operand used twice by one operation (a * a) gives one edge
+        result's operands; an operand used twice by one operation (a * a) gives one edge,
+        although backward applies its local derivative twice there (2a): counting
+        edges counts the multiplications of backpropagation only without such squares
     """
     nodes = topological_order(root)
     edges: list[tuple[Value, Value]] = []

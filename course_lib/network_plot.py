@@ -177,8 +177,8 @@ def plot_network(weights, ax=None, *, names=None, node_text=None, edge_values=No
         e.g. the gradients dL/dw_ij = delta_j o_i for the backward run
     backward : False: edges point forward (input to output), coloured by the sign of
         w_ij (COLORS "positive"/"negative"), as thick as |w_ij|; True: they point back
-        (output to input), in COLORS["backward"], as thick as |edge value|, as the
-        deltas flow in backpropagation
+        (output to input), dashed, in COLORS["backward"], as thick as |edge value|, as
+        the deltas flow in backpropagation
     number_format : how the edge values are written, e.g. "{:.2f}"
 
     Returns
@@ -203,11 +203,13 @@ def plot_network(weights, ax=None, *, names=None, node_text=None, edge_values=No
                 arrow = FancyArrowPatch(tail, head, arrowstyle="-|>", mutation_scale=16,
                                         shrinkA=radius * 72, shrinkB=radius * 72,
                                         linewidth=1.5 + 3.0 * abs(T[i, j]) / largest,
-                                        color=color, zorder=1)
+                                        color=color, zorder=1,
+                                        linestyle="--" if backward else "-")
                 ax.add_patch(arrow)
                 artists["edges"].append(arrow)
-                # the number a third of the way from node i: crossing edges keep apart
-                at = start + (end - start) * (0.3 if j % 2 == 0 else 0.42)
+                # the number near node i on a slanted edge, mid-way on a level one:
+                # clear of the crossings between the layers
+                at = start + (end - start) * (0.45 if abs(end[1] - start[1]) < 1e-9 else 0.22)
                 artists["edge_labels"].append(ax.text(
                     *at, number_format.format(E[i, j]), ha="center", va="center",
                     fontsize=fontsize, color=COLORS["forward"], zorder=3,

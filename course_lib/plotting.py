@@ -512,10 +512,13 @@ def _op_symbol(op: str) -> str:
 
 
 def _graph_number(x: float) -> str:
-    r"""3 significant digits, or 2 when that is over 8 characters (-0.000479 -> -0.00048)."""
-    text = f"{x:.3g}"
+    r"""3 significant digits, trailing zeros kept (-0.0024 -> -0.00240), or 2 when that is
+    over 8 characters (-0.000479 -> -0.00048)."""
+    if float(x).is_integer() and abs(x) < 1e6:  # 1, not 1.00: dL/dL, whole numbers
+        return str(int(x))
+    text = f"{x:#.3g}".rstrip(".")
     if len(text) > 8:
-        text = f"{x:.2g}"
+        text = f"{x:#.2g}".rstrip(".")
     return "0" if text == "-0" else text
 
 
@@ -769,8 +772,9 @@ def plot_computation_graph(root, ax=None, *, show: str = "both", highlight=None,
             artists["labels"].append(ax.text(tx, line_y, titles[id(v)], color=forward,
                                              alpha=alpha, **text))
             line_y -= (title_h + number_h) / 2
-        value = {"color": forward, "alpha": alpha * (0.55 if show == "grads" else 1.0)}
-        grad = {"color": backward, "alpha": alpha}
+        # numbers stay readable off the highlighted paths: only boxes and arrows fade
+        value = {"color": forward, "alpha": max(alpha, 0.8) * (0.55 if show == "grads" else 1.0)}
+        grad = {"color": backward, "alpha": max(alpha, 0.85)}
         if layout == "stacked":
             artists["values"].append(ax.text(tx, line_y, numbers[k], **value, **text))
             if grads:

@@ -125,8 +125,8 @@ def rnn_unfolded_plot(T, ax=None, *, gradient=None, values=None, labels: bool = 
         ``sequence.gradient_through_time(...)[:T]`` returns. The backward arrows (in
         ``COLORS["backward"]``) fade with log10 of gradient[k] / gradient[0], and the ratio
         is printed under each x_t.
-    values : optional (T,), one number per step (e.g. one unit of h_t), written above
-        each h_t node and colouring it (``CMAPS["signed"]``, symmetric about 0)
+    values : optional (T,), one number per step (e.g. one unit of h_t), written beside
+        each h_t node (three decimals)
     labels : False leaves the node symbols invisible (a slide can reveal them later)
     first : the index of the first step drawn (0: x_0 ... x_{T-1}, as in the lecture's
         figure; 1: x_1 ... x_T, as notebook 05 numbers its steps)
@@ -190,7 +190,6 @@ def rnn_unfolded_plot(T, ax=None, *, gradient=None, values=None, labels: bool = 
 
     # unfolded: one copy per step
     centres = x0 + dx * np.arange(T)
-    h_labels = []
     for t, cx in enumerate(centres):
         box, a_label, a_shared = cell(cx)
         art["cells"].append(box)
@@ -201,7 +200,6 @@ def rnn_unfolded_plot(T, ax=None, *, gradient=None, values=None, labels: bool = 
             circle, label = node(cx, cy, text)
             art["nodes"].append(circle)
             art["labels"].append(label)
-        h_labels.append(label)
         art["edges"] += [_arrow(ax, [(cx, y_x + r), (cx, -h / 2)], fg, 2.0),
                          _arrow(ax, [(cx, h / 2), (cx, y_h - r)], fg, 2.0)]
         if t + 1 < T:  # h_t into the next copy
@@ -242,16 +240,10 @@ def rnn_unfolded_plot(T, ax=None, *, gradient=None, values=None, labels: bool = 
         art["shared"].append(ax.text(centres[0] - w / 2 - 0.35, y_x - r - 0.12,
                                      r"$\|\partial\mathcal{L}/\partial x_t\|$" + "\n/ last step:",
                                      ha="right", va="top", fontsize=12, color=bg))
-    if values is not None:
-        limit = float(np.abs(values).max()) or 1.0
-        cmap, norm = matplotlib.colormaps[CMAPS["signed"]], Normalize(-limit, limit)
-        for t, cx in enumerate(centres):
-            face = cmap(norm(values[t]))
-            art["nodes"][2 * t + 1].set_facecolor(face)
-            if np.dot(face[:3], (0.299, 0.587, 0.114)) < 0.5:  # a dark node: a white symbol
-                h_labels[t].set_color("white")
-            art["values"].append(ax.text(cx + r + 0.05, y_h + r * 0.7, f"{values[t]:.2f}",
-                                         ha="left", va="bottom", fontsize=11))
+    if values is not None:  # the number only: a fill would add a colour meaning
+        for cx, value in zip(centres, values, strict=True):
+            art["values"].append(ax.text(cx + r + 0.05, y_h + r * 0.7, f"{value:.3f}",
+                                         ha="left", va="bottom", fontsize=12))
     for text in art["labels"]:
         text.set_visible(bool(labels))
     bottom = y_x - r - (1.0 if ratio is not None else 0.2)
@@ -494,13 +486,14 @@ class LSTMCellDiagram:
             # a dark casing, so that a line coloured by a light value stays visible
             arrow.set_path_effects([patheffects.withStroke(linewidth=width + 1.8 * self._scale,
                                                            foreground="0.3")] if shown else [])
-        for patch in self.nodes.values():
+        for name, patch in self.nodes.items():
             on = not self.part or id(patch) in emphasised
             strong = bool(self.part) and on
             patch.set_alpha(1.0 if on else _DIM)
-            if not isinstance(patch, FancyBboxPatch):  # a x, + or tanh: the part's colour
-                patch.set_edgecolor(COLORS[_PART_COLORS[self.part]] if strong
-                                    else COLORS["forward"])
+            if not isinstance(patch, FancyBboxPatch):  # a x or tanh: the part's colour;
+                # the + and tanh(C_t) act on the memory, so they keep the memory lane's
+                own = "C_t" if name in ("+", "tanh C_t") else _PART_COLORS.get(self.part)
+                patch.set_edgecolor(COLORS[own] if strong else COLORS["forward"])
             patch.set_linewidth(patch.course_linewidth * (1.8 if strong else 1.0))
         for text in [*self.labels.values(), *self.value_texts.values()]:
             on = not self.part or id(text) in emphasised
@@ -512,9 +505,10 @@ class LSTMCellDiagram:
     def highlight(self, part: str | None) -> None:
         r"""Emphasise one part (:data:`CELL_PARTS`) and dim the rest.
 
-        The part's lines grow thicker, its x and + nodes take its gate's colour
-        (memory lane: ``COLORS["C_t"]``; forget gate: ``"f_t"``; input gate: ``"i_t"``;
-        output layer: ``"o_t"``), its symbols turn bold; everything else fades.
+        The part's lines grow thicker, its x nodes take its gate's colour (memory lane:
+        ``COLORS["C_t"]``; forget gate: ``"f_t"``; input gate: ``"i_t"``; output layer:
+        ``"o_t"``; the + and tanh(C_t), which act on the memory, keep the memory lane's
+        blue), its symbols turn bold; everything else fades.
         ``None`` shows the whole cell evenly again. Lines keep the colours of their
         values while :meth:`show` has values on them.
         """

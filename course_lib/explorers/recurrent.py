@@ -82,7 +82,7 @@ class GateInspector:
             vmin, vmax = row.limits or (-C_max, C_max)
             self.images.append(ax.imshow(np.zeros((H, T)), aspect="auto", cmap=row.cmap,
                                          vmin=vmin, vmax=vmax, interpolation="nearest"))
-            self.markers.append(ax.axvline(0, color=COLORS["accent"], linewidth=2.5,
+            self.markers.append(ax.axvline(0, color=COLORS["forward"], linewidth=2.5,
                                            path_effects=seen))
             self.cell_boxes.append(ax.add_patch(Rectangle(  # the memory cell the diagram shows
                 (-0.5, -0.5), 1, 1, fill=False, edgecolor=COLORS["forward"], linewidth=2,
@@ -101,7 +101,7 @@ class GateInspector:
             self.heat_axes[0].set_title("rows: memory cells, best three on top")
         else:
             self.heat_axes[0].set_title("every memory cell (rows, best three on top) at every step "
-                                        "(columns);\nthe pink line is the chosen step, the box "
+                                        "(columns);\nthe black line is the chosen step, the box "
                                         "the memory cell drawn on the right", fontsize=10)
         self.heat_axes[-1].set_xlabel("time step t: the input symbol read at each step")
         self.cell = LSTMCellDiagram(self.ax_cell, C_limit=C_max,
@@ -211,7 +211,7 @@ class GateInspector:
             C_t = self.values["C"][example, t, self.order]
             for k, (bar, value) in enumerate(zip(self.bars, C_t, strict=True)):
                 bar.set_width(value)
-                bar.set_edgecolor(COLORS["accent"] if k == row else "none")
+                bar.set_edgecolor(COLORS["forward"] if k == row else "none")
                 bar.set_linewidth(2.5 if k == row else 0)
         answers = self.answers[example, t]
         for bar, p in zip(self.answer_bars, answers, strict=True):
