@@ -36,21 +36,27 @@ FIRST_NOTEBOOK = "student/01_neurons_perceptron_xor.ipynb"  # students work in s
 #: AVX-512 loops and OpenBLAS's per-processor kernels round differently from their
 #: AVX2 versions, so every process of the course uses the AVX2 ones (numpy's
 #: X86_V3 loops, OpenBLAS's Haswell kernels), which every x86-64 processor of the
-#: last ten years runs. The stored outputs that nbval compares were computed so.
+#: last ten years runs. OpenBLAS also splits a large product differently between 2
+#: threads and 8, so it computes on one thread (a laptop's other cores stay free for
+#: the browser; the tests run notebooks side by side instead). The stored outputs
+#: that nbval compares were computed so.
 REPRODUCIBLE_ENV = {
     "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
     "OPENBLAS_CORETYPE": "Haswell",
+    "OPENBLAS_NUM_THREADS": "1",
 }
 
 
 def reproducible_environment() -> dict[str, str]:
-    r"""Set :data:`REPRODUCIBLE_ENV` in ``os.environ`` (x86-64 only; values already set win).
+    r"""Set :data:`REPRODUCIBLE_ENV` in ``os.environ`` (the SIMD pins on x86-64 only; values
+    already set win).
 
     Child processes (JupyterLab's kernels, nbval's, nbclient's) inherit it; it must be
     set before numpy is imported in a process to act in that process.
     """
-    if platform.machine().lower() in ("x86_64", "amd64"):
-        for name, value in REPRODUCIBLE_ENV.items():
+    x86 = platform.machine().lower() in ("x86_64", "amd64")
+    for name, value in REPRODUCIBLE_ENV.items():
+        if x86 or name == "OPENBLAS_NUM_THREADS":  # one thread is the same on every machine
             os.environ.setdefault(name, value)
     return {name: os.environ[name] for name in REPRODUCIBLE_ENV if name in os.environ}
 
@@ -257,7 +263,10 @@ def main(argv: list[str]) -> int:
     if command == "test":
         python = setup("test")
         run(python, "-m", "ruff", "check", ".")
-        return subprocess.call([str(python), "-m", "pytest", *args], cwd=ROOT)
+        # the test files side by side, one per core (at most 4): each notebook stays on
+        # one worker (--dist loadfile), in order, as nbval needs
+        workers = ["-n", str(min(os.cpu_count() or 1, 4)), "--dist", "loadfile"]
+        return subprocess.call([str(python), "-m", "pytest", *workers, *args], cwd=ROOT)
     if command == "slides":
         python = setup("slides")
         return subprocess.call([str(python), "tools/build_slides.py", *args], cwd=ROOT)
