@@ -117,7 +117,8 @@ SERIES = tuple(_OI[name] for name in ("black", "green", "vermillion", "reddish p
 #: images, grids of numbers, gradients (>= 0), responses (feature maps after ReLU, >= 0).
 CMAPS = {"signed": "PuOr", "unit": "viridis", "image": "gray", "grid": "Greys",
          "gradient": "Oranges", "surface": "Greys_r",
-         "response": "Purples"}  # activations >= 0 (feature maps): purple positive, as in "signed"
+         "response": "Purples",  # activations >= 0 (feature maps): purple positive, as in "signed"
+         "digits": "tab10"}  # the ten digit classes, always with the digit written beside
 
 
 def axes_or_new(ax, figsize=(5, 4.5)):

@@ -17,7 +17,8 @@ from course_lib.exercises import EXERCISES, Result, check, check_all, checker
 
 NAMES = ["perceptron_output", "perceptron_update", "sigmoid_prime", "output_delta",
          "hidden_delta", "momentum_step", "largest_stable_eta", "conv_output_size",
-         "cross_correlation_at", "cell_state", "lstm_output"]
+         "cross_correlation_at", "cell_state", "lstm_output", "som_update", "q_update",
+         "bellman_targets"]
 
 
 def _sigmoid(z):
@@ -110,6 +111,31 @@ def lstm_output(o_t, C_t):
     return _elementwise(lambda o, c: o * math.tanh(c), o_t, C_t)
 
 
+def som_update(W, x, eta, sigma, grid):
+    W = np.asarray(W, dtype=float)
+    new = W.copy()
+    squared = [sum((x[d] - W[j, d]) ** 2 for d in range(W.shape[1])) for j in range(len(W))]
+    c = min(range(len(W)), key=lambda j: squared[j])  # the first on a tie, as argmin
+    for j in range(len(W)):
+        d2 = sum((grid[j][k] - grid[c][k]) ** 2 for k in range(len(grid[j])))
+        h = math.exp(-d2 / (2 * sigma**2))
+        for d in range(W.shape[1]):
+            new[j, d] = W[j, d] + eta * h * (x[d] - W[j, d])
+    return new
+
+
+def q_update(Q, s, a, r, s_next, done, alpha, gamma):
+    table = [list(row) for row in np.asarray(Q, dtype=float)]
+    target = r if done else r + gamma * max(table[s_next])
+    table[s][a] += alpha * (target - table[s][a])
+    return np.array(table)
+
+
+def bellman_targets(rewards, next_q_target, dones, gamma):
+    return np.array([r + (0.0 if done else gamma * max(q))
+                     for r, q, done in zip(rewards, next_q_target, dones, strict=True)])
+
+
 CORRECT = {name: globals()[name] for name in NAMES}
 
 
@@ -118,7 +144,7 @@ def _assert_one_friendly_line(message):
     assert "Traceback" not in message
 
 
-def test_the_eleven_exercises_are_registered():
+def test_the_exercises_are_registered_in_the_notebooks_order():
     assert list(EXERCISES) == NAMES
     for name, exercise in EXERCISES.items():
         assert exercise.name == name and exercise.hint and exercise.equation
@@ -320,7 +346,68 @@ WRONG = {
     "lstm_output: o + tanh(C)": (
         "lstm_output", lambda o, C: o + np.tanh(C), "output gate closed",
         "expected [[0, 0]], got [[0.7616, -0.964]]"),
+    "som_update: only the winner moves": (
+        "som_update", lambda W, x, eta, sigma, grid: _som_with(W, x, eta, sigma, grid,
+                                                             only_winner=True),
+        "1x3 grid, x nearest the middle unit",
+        "expected [[0.3639, 0.1516], [1.1, 0.25], [1.757, 0.1516]], got [[0, 0], [1.1, 0.25]"),
+    "som_update: the winner is the farthest unit": (
+        "som_update", lambda W, x, eta, sigma, grid: _som_with(W, x, eta, sigma, grid,
+                                                             farthest=True),
+        "1x3 grid, x nearest the middle unit", "got [[0.6, 0.25], [1.061, 0.1516]"),
+    "som_update: neighbourhood by the distance between weights, not on the grid": (
+        "som_update", lambda W, x, eta, sigma, grid: _som_with(W, x, eta, sigma, grid,
+                                                             weight_distance=True),
+        "random 3x4 map, D = 3 (1)", "expected"),
+    "q_update: bootstraps after a terminal move": (
+        "q_update", lambda Q, s, a, r, s_next, done, alpha, gamma: _q_with(
+            Q, s, a, r + gamma * np.max(Q[s_next]), alpha),
+        "done: no bootstrap (the next state is terminal)",
+        "expected [[0, 0.75], [1, -1], [0.2, 0.3]], got [[0, 1.2], [1, -1], [0.2, 0.3]]"),
+    "q_update: max over the current state": (
+        "q_update", lambda Q, s, a, r, s_next, done, alpha, gamma: _q_with(
+            Q, s, a, r if done else r + gamma * np.max(Q[s]), alpha),
+        "not done: bootstrap from the best next action",
+        "expected [[0, 0.68], [1, -1], [0.2, 0.3]], got [[0, 0.455], [1, -1], [0.2, 0.3]]"),
+    "q_update: Q(s', a) instead of the max (SARSA-like)": (
+        "q_update", lambda Q, s, a, r, s_next, done, alpha, gamma: _q_with(
+            Q, s, a, r if done else r + gamma * Q[s_next][a], alpha),
+        "not done: bootstrap from the best next action", "got [[0, -0.22], [1, -1]"),
+    "q_update: forgot alpha": (
+        "q_update", lambda Q, s, a, r, s_next, done, alpha, gamma: _q_with(
+            Q, s, a, r if done else r + gamma * np.max(Q[s_next]), 1.0),
+        "not done: bootstrap from the best next action", "got [[0, 0.86], [1, -1]"),
+    "bellman_targets: bootstraps at terminal states": (
+        "bellman_targets", lambda r, q, d, g: np.asarray(r) + g * np.asarray(q).max(axis=1),
+        "all terminal: the reward alone", "expected [1, 1, 1], got [2.8, 1.45, 3.7]"),
+    "bellman_targets: mean instead of max": (
+        "bellman_targets",
+        lambda r, q, d, g: np.asarray(r) + g * np.asarray(q).mean(axis=1) * (1 - np.asarray(d)),
+        "none terminal", "expected [1.8, 1.45, 1.7], got [1.35, 1, 0.35]"),
+    "bellman_targets: done and not done swapped": (
+        "bellman_targets",
+        lambda r, q, d, g: np.asarray(r) + g * np.asarray(q).max(axis=1) * np.asarray(d),
+        "none terminal", "expected [1.8, 1.45, 1.7], got [0, 1, -1]"),
 }
+
+
+def _som_with(W, x, eta, sigma, grid, *, only_winner=False, farthest=False,
+              weight_distance=False):
+    W = np.asarray(W, dtype=float)
+    distances = np.linalg.norm(W - x, axis=1)
+    c = int(np.argmax(distances) if farthest else np.argmin(distances))
+    if only_winner:
+        h = (np.arange(len(W)) == c).astype(float)
+    else:
+        apart = W - W[c] if weight_distance else np.asarray(grid) - np.asarray(grid)[c]
+        h = np.exp(-np.sum(apart**2, axis=1) / (2 * sigma**2))
+    return W + eta * h[:, None] * (x - W)
+
+
+def _q_with(Q, s, a, target, alpha):
+    Q = np.array(Q, dtype=float)
+    Q[s, a] += alpha * (target - Q[s, a])
+    return Q
 
 
 @pytest.mark.parametrize("mistake", list(WRONG))

@@ -1,4 +1,4 @@
-r"""The exercises of notebooks 01-05: reference solutions, cases and the lecture's hints.
+r"""The exercises of notebooks 01-06: reference solutions, cases and the lecture's hints.
 
 Each reference solution is the library's own function where the library has
 one (``neurons.perceptron_update``, ``activations.sigmoid_prime``, ...): what
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import activations, conv, mlp, neurons, optim
+from .. import activations, conv, dqn, mlp, neurons, optim, rl, som
 from .checker import Case, Exercise
 
 _BANK: list[Exercise] = []  # in the order of the notebooks
@@ -280,6 +280,95 @@ _BANK.append(Exercise(
     "h_t = o_t * tanh(C_t)",
     "squash the cell state with tanh first (h_t stays in (-1, 1)), then let the output gate "
     "scale it", _lstm_output, _lstm_output_cases))
+
+
+# ------------------------------------------------------------------ 06: SOM, Q-learning, DQN
+
+
+def _som_update_cases(rng):
+    grid_1x3 = som.som_grid(1, 3)
+    W = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.0]])
+    cases = [
+        Case("1x3 grid, x nearest the middle unit", (W, np.array([1.2, 0.5]), 0.5, 1.0,
+                                                     grid_1x3)),
+        Case("tiny sigma: only the winner moves", (W, np.array([2.4, 0.0]), 0.5, 0.05,
+                                                   grid_1x3)),
+        Case("eta 1, wide sigma: every unit moves", (W, np.array([-1.0, 1.0]), 1.0, 5.0,
+                                                     grid_1x3)),
+        Case("x exactly on a unit", (W, np.array([0.0, 0.0]), 0.3, 1.0, grid_1x3)),
+    ]
+    grid = som.som_grid(3, 4)
+    for k in range(3):
+        cases.append(Case(f"random 3x4 map, D = 3 ({k + 1})",
+                          (rng.normal(size=(12, 3)), rng.normal(size=3),
+                           float(rng.uniform(0.05, 1)), float(rng.uniform(0.3, 3)), grid)))
+    return cases
+
+
+_BANK.append(Exercise(
+    "som_update", "som_update(W, x, eta, sigma, grid) -> new W (one row w_j per unit)",
+    "c = argmin_j ||x - w_j||;  h_jc = exp(-d(j, c)^2 / (2 sigma^2));  "
+    "w_j <- w_j + eta h_jc (x - w_j)",
+    "the winner c is the unit whose weights are nearest x; d(j, c) is the distance between "
+    "the units' positions on the grid (grid[j], grid[c]), not between their weights; every "
+    "unit moves, by eta h_jc", som.som_update, _som_update_cases))
+
+
+def _q_update_cases(rng):
+    Q = np.array([[0.0, 0.5], [1.0, -1.0], [0.2, 0.3]])
+    cases = [
+        Case("not done: bootstrap from the best next action", (Q, 0, 1, -0.04, 1, False, 0.5,
+                                                                0.9)),
+        Case("done: no bootstrap (the next state is terminal)", (Q, 0, 1, 1.0, 1, True, 0.5,
+                                                                  0.9)),
+        Case("alpha 0: nothing is learned", (Q, 2, 0, 1.0, 1, False, 0.0, 0.9)),
+        Case("alpha 1: Q(s, a) becomes the target", (Q, 2, 0, 1.0, 1, False, 1.0, 0.9)),
+        Case("a self-loop (s' = s)", (Q, 1, 1, 0.0, 1, False, 0.3, 0.5)),
+    ]
+    for k in range(3):
+        table = rng.normal(size=(5, 4))
+        s, s_next = (int(v) for v in rng.integers(5, size=2))
+        cases.append(Case(f"random table ({k + 1})",
+                          (table, s, int(rng.integers(4)), float(rng.normal()), s_next,
+                           bool(rng.integers(2)), float(rng.uniform()),
+                           float(rng.uniform(0, 0.99)))))
+    return cases
+
+
+_BANK.append(Exercise(
+    "q_update", "q_update(Q, s, a, r, s_next, done, alpha, gamma) -> new Q table",
+    "Q(s, a) <- Q(s, a) + alpha [r + gamma max_a' Q(s', a') - Q(s, a)]  (no max term when done)",
+    "change only the entry Q[s, a]; the target bootstraps from the best action of the NEXT "
+    "state s', and a move that ends the episode has target r alone; return a new table (copy "
+    "Q first)", rl.q_update, _q_update_cases))
+
+
+def _bellman_targets_cases(rng):
+    next_q = np.array([[1.0, 2.0], [0.5, -0.5], [3.0, 0.0]])
+    cases = [
+        Case("none terminal", (np.array([0.0, 1.0, -1.0]), next_q, np.zeros(3), 0.9)),
+        Case("all terminal: the reward alone", (np.array([1.0, 1.0, 1.0]), next_q,
+                                                 np.ones(3), 0.9)),
+        Case("mixed, dones as booleans", (np.array([0.5, 1.0, 0.0]), next_q,
+                                          np.array([False, True, False]), 0.99)),
+        Case("gamma 0: the reward alone", (np.array([0.2, -0.3, 0.7]), next_q, np.zeros(3),
+                                           0.0)),
+    ]
+    for k in range(3):
+        n = int(rng.integers(4, 33))
+        cases.append(Case(f"a random batch of {n} ({k + 1})",
+                          (rng.normal(size=n), rng.normal(size=(n, 3)),
+                           (rng.uniform(size=n) < 0.3).astype(float),
+                           float(rng.uniform(0.5, 0.99)))))
+    return cases
+
+
+_BANK.append(Exercise(
+    "bellman_targets", "bellman_targets(rewards, next_q_target, dones, gamma) -> y, shape (N,)",
+    "y_n = r_n + gamma max_a' Q_target(s'_n, a')  (y_n = r_n when s'_n is terminal)",
+    "next_q_target has one row per sample and one column per action: take the maximum of "
+    "each row (axis=1); multiply it by (1 - done_n) so a terminal move does not bootstrap",
+    dqn.bellman_targets, _bellman_targets_cases))
 
 
 #: every exercise by name, in the order of the notebooks
