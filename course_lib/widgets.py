@@ -299,17 +299,19 @@ def progress_bar(total: int, description: str = "epoch") -> tuple[widgets.IntPro
     r"""A progress bar for training and the callback that advances it.
 
     Returns ``(bar, callback)``: display ``bar``, pass ``callback`` to
-    ``training.train(..., callback=callback)``; it shows "epoch k / total" and the
-    latest test accuracy when there is one.
+    ``training.train(..., callback=callback)``, or call ``callback(k)`` after step k of
+    any loop; it shows "description k/total" and the latest test accuracy when the
+    history it is given has one.
     """
     bar = widgets.IntProgress(value=0, min=0, max=total, description=description,
                               style={"description_width": "initial"},
                               layout=widgets.Layout(width="500px"))
 
-    def callback(epoch, history) -> None:
+    def callback(epoch, history=None) -> None:
         bar.value = epoch
-        accuracy = history.test_accuracy[-1] if history.test_accuracy else None
-        bar.description = f"epoch {epoch}/{total}" + (
+        accuracy = (history.test_accuracy[-1] if history is not None
+                    and getattr(history, "test_accuracy", None) else None)
+        bar.description = f"{description} {epoch}/{total}" + (
             f" · test accuracy {accuracy:.0%}" if accuracy is not None else "")
 
     return bar, callback
