@@ -138,7 +138,7 @@ class QLearningExplorer:
                  slip: float = 0.0, seed: int = 0):
         self.grid = grid or rl.GridWorld.default()
         self.seed = seed
-        self.live = live = LiveFigure(ncols=2, figsize=(11.5, 4.1), slide_figsize=(12.2, 3.9),
+        self.live = live = LiveFigure(ncols=2, figsize=(11.5, 4.1), slide_figsize=(12.2, 2.75),
                                       gridspec_kw={"width_ratios": [1.0, 1.25]})
         self.ax_grid, self.ax_ret = live.axes
         # the values written in the cells, except on a slide (too small there to read)
@@ -153,7 +153,9 @@ class QLearningExplorer:
                                   label="optimum $V^*(start)$ (value iteration)")
         self.now = ax.axvline(0, color=COLORS["accent"], linewidth=2, label="shown episode")
         ax.set_xlabel("episode")
-        ax.set_ylabel("discounted return $G_0$ from the start")
+        # on a slide the short labels: the long ones run into the grid's title there
+        ax.set_ylabel("return $G_0$" if plotting.PROJECTOR
+                      else "discounted return $G_0$ from the start")
         ax.grid(True, alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9)
@@ -224,7 +226,8 @@ class QLearningExplorer:
         self.picture.update(Q.max(axis=1), policy, self.optimal, changed)
         self.now.set_xdata([episode, episode])
         when = "before training" if episode == 0 else f"after episode {episode}"
-        self.grid_title.set_text(f"max$_a$ Q and greedy policy, {when}")
+        self.grid_title.set_text(when if plotting.PROJECTOR
+                                 else f"max$_a$ Q and greedy policy, {when}")
         n_live = int(self.picture.live.sum())
         agree = int(self.agree[episode])
         G, best = self.greedy[episode], self.V_star[self.env.start]
@@ -269,7 +272,7 @@ class CartPoleAnimation:
         self.frames = frames
         self.actions = None if actions is None else np.asarray(actions)
         T = len(frames) - 1
-        self.live = live = LiveFigure(ncols=2, figsize=(11.5, 3.4), slide_figsize=(12.2, 3.6),
+        self.live = live = LiveFigure(ncols=2, figsize=(11.5, 3.4), slide_figsize=(12.2, 2.9),
                                       gridspec_kw={"width_ratios": [1.6, 1.0]})
         self.ax_cart, self.ax_trace = ax, ax_t = live.axes
         ax.set_xlim(-2.7, 2.7)
