@@ -26,7 +26,7 @@ from . import checker
 from .bank import EXERCISES
 from .checker import Case, Exercise, Result
 
-__all__ = ["EXERCISES", "Case", "Exercise", "Result", "check", "check_all"]
+__all__ = ["EXERCISES", "Case", "Exercise", "Result", "check", "check_all", "hint"]
 
 
 def check(name: str, function: Callable, *, seed: int = 0, strict: bool = False) -> Result:
@@ -44,3 +44,21 @@ def check(name: str, function: Callable, *, seed: int = 0, strict: bool = False)
 def check_all(solutions: dict[str, Callable]) -> dict[str, Result]:
     r"""Check several exercises at once, e.g. for grading: {name: function} -> {name: Result}."""
     return {name: check(name, function) for name, function in solutions.items()}
+
+
+class Hint(str):
+    r"""One step of a hint ladder: shows as plain text (no quotes) as a cell's last value."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def hint(name: str) -> Hint:
+    r"""The next hint for the exercise ``name``, one step further at each call.
+
+    The ladder goes from the lecture's equation to the shapes involved to a skeleton
+    with blanks, and never shows the solution; a failed check says how many are left.
+    """
+    if name not in EXERCISES:
+        raise ValueError(f"no exercise named {name!r}; the exercises are {', '.join(EXERCISES)}")
+    return Hint(checker.next_hint(EXERCISES[name]))

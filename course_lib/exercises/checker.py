@@ -46,6 +46,15 @@ class Exercise:
     cases: Callable[[np.random.Generator], list[Case]]
     tolerance: float = 1e-9
     returns_int: bool = False  # a size or a count: a float is a mistake even when whole
+    #: names of the values returned as a tuple, e.g. ("dX", "dW", "db"): the verdict says
+    #: which are right and which is wrong
+    parts: tuple = ()
+    #: optional ``diagnose(case, expected, got) -> str | None``: a specific hint for a wrong
+    #: answer it recognises (e.g. "db has shape (3, 1): sum over the batch axis, axis=0")
+    diagnose: Callable | None = None
+    #: the hint ladder, shown one step per call of ``exercises.hint(name)``: the lecture's
+    #: equation, then the shapes involved, then a skeleton with blanks; never the solution
+    hints: tuple = ()
 
 
 #: text colours of the verdicts in JupyterLab (HTML, not plots: plotting.COLORS is for figures)
@@ -94,18 +103,30 @@ def _is_array_like(value) -> bool:
     return isinstance(value, np.ndarray | list | tuple) or isinstance(value, numbers.Number)
 
 
-def _compare(expected, got, tolerance: float, returns_int: bool = False) -> str | None:
-    r"""None when ``got`` matches ``expected``; else what is wrong, in words."""
+def _compare(expected, got, tolerance: float, returns_int: bool = False,
+             parts: tuple = ()) -> str | None:
+    r"""None when ``got`` matches ``expected``; else what is wrong, in words.
+
+    For a tuple with named ``parts`` (e.g. dX, dW, db), it says which parts are right
+    and what is wrong with the first wrong one.
+    """
     if isinstance(expected, tuple):
         if not isinstance(got, tuple | list) or len(got) != len(expected):
-            return (f"return {len(expected)} values, as a tuple; "
+            names = f" ({', '.join(parts)})" if len(parts) == len(expected) else ""
+            return (f"return {len(expected)} values{names}, as a tuple; "
                     f"got {type(got).__name__}" + (f" of length {len(got)}"
                                                    if isinstance(got, tuple | list) else ""))
-        for k, (e, g) in enumerate(zip(expected, got, strict=True)):
-            problem = _compare(e, g, tolerance)
-            if problem:
-                return f"value {k + 1} of the {len(expected)} returned: {problem}"
-        return None
+        problems = [_compare(e, g, tolerance) for e, g in zip(expected, got, strict=True)]
+        wrong = [k for k, problem in enumerate(problems) if problem]
+        if not wrong:
+            return None
+        if len(parts) == len(expected):
+            right = [parts[k] for k, problem in enumerate(problems) if not problem]
+            said = (f"{' and '.join(right)} {'is' if len(right) == 1 else 'are'} right; "
+                    if right else "")
+            return f"{said}{parts[wrong[0]]}: {problems[wrong[0]]}"
+        k = wrong[0]
+        return f"value {k + 1} of the {len(expected)} returned: {problems[k]}"
     if isinstance(got, str | bytes | dict) or got is Ellipsis:
         return f"expected a number or an array; got a {type(got).__name__}"
     try:
@@ -165,14 +186,52 @@ def _run(exercise: Exercise, function, rng) -> Result:
             return Result(exercise.name, False,
                           f"✗ {exercise.name}, case '{case.name}': your function returned None. "
                           "Did you forget `return`?", case.name)
-        problem = _compare(expected, got, exercise.tolerance, exercise.returns_int)
+        problem = _compare(expected, got, exercise.tolerance, exercise.returns_int,
+                           exercise.parts)
         if problem:
+            specific = _diagnosis(exercise, case, expected, got)
             return Result(exercise.name, False,
                           f"✗ {exercise.name}, case '{case.name}' ({_describe(case)}): "
-                          f"{problem}. Hint: {exercise.hint}; lecture: {exercise.equation}",
-                          case.name)
+                          f"{problem}.{specific} Hint: {exercise.hint}; lecture: "
+                          f"{exercise.equation}{_hints_left(exercise)}", case.name)
     return Result(exercise.name, True,
                   f"✓ {exercise.name}: all {len(cases)} cases right ({exercise.equation}).")
+
+
+def _diagnosis(exercise: Exercise, case: Case, expected, got) -> str:
+    r"""The exercise's specific diagnosis of a wrong answer, as " Likely: ...", or ""."""
+    if exercise.diagnose is None:
+        return ""
+    try:
+        said = exercise.diagnose(case, expected, got)
+    except Exception:  # a diagnosis must never hide the verdict
+        return ""
+    return f" Likely: {said}." if said else ""
+
+
+#: how many steps of each exercise's hint ladder were shown, by name (this kernel only)
+HINTS_SHOWN: dict[str, int] = {}
+
+
+def _hints_left(exercise: Exercise) -> str:
+    r"""" (2 hints left: exercises.hint('name'))", or "" when the ladder is used up."""
+    left = len(exercise.hints) - HINTS_SHOWN.get(exercise.name, 0)
+    if left <= 0:
+        return ""
+    return (f" ({left} hint{'s' if left > 1 else ''} left: "
+            f"exercises.hint('{exercise.name}'))")
+
+
+def next_hint(exercise: Exercise) -> str:
+    r"""The next step of the exercise's hint ladder (and count it as shown)."""
+    if not exercise.hints:
+        return f"{exercise.name}: no hint ladder; the hint: {exercise.hint}"
+    shown = HINTS_SHOWN.get(exercise.name, 0)
+    if shown >= len(exercise.hints):
+        return (f"{exercise.name}: that was the last of {len(exercise.hints)} hints; the "
+                f"lecture: {exercise.equation}")
+    HINTS_SHOWN[exercise.name] = shown + 1
+    return f"{exercise.name}, hint {shown + 1} of {len(exercise.hints)}: {exercise.hints[shown]}"
 
 
 def _copy(args: tuple) -> tuple:
