@@ -12,8 +12,8 @@ numbers of the classic-control benchmark (OpenAI Gym / Gymnasium ``CartPole-v1``
            or the cart left the track); 500 steps: truncated (v1's time limit)
     start  each of the four numbers uniform in [-0.05, 0.05]
 
-The equations of motion (Florian 2007's correction of the 1983 paper, as the
-benchmark writes them), integrated with Euler steps of tau = 0.02 s:
+The equations of motion of Barto, Sutton and Anderson (1983), without friction, as
+the benchmark writes them, integrated with Euler steps of tau = 0.02 s:
 
     temp      = (force + m_p l theta_dot^2 sin theta) / (m_c + m_p)
     theta_acc = (g sin theta - cos theta temp) / (l (4/3 - m_p cos^2 theta / (m_c + m_p)))

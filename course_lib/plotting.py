@@ -101,6 +101,7 @@ COLORS = {
     # computation graphs and networks: values flow forward, gradients backward;
     # weights by sign as in the playground (the class colours)
     "forward": _OI["black"], "backward": _OI["vermillion"],
+    "not optimal": _OI["vermillion"],  # an action that is not one of the optimal ones (RL)
     "positive": _OI["orange"], "negative": _OI["blue"],
 }
 #: Okabe-Ito blue and orange: class 0 and class 1 in every plot of the course.

@@ -23,7 +23,7 @@ class GridPicture:
     Cells: the value (e.g. max_a Q(s, a) or V(s)) in the signed colour map from -1
     to +1; walls hatched grey; the goal and the pits in the colour of their reward
     (+1, -1) with their name; S marks the start. Arrows: the policy, black where
-    its action is optimal (value iteration), in the accent colour where not; no
+    its action is optimal (value iteration), in COLORS['not optimal'] where not; no
     arrow in a state never updated (all its values equal).
 
     ``update(values, policy, optimal=None, changed=None)`` redraws; ``artists``
@@ -65,7 +65,7 @@ class GridPicture:
                  "minlength": 0,  # no dot for a state without an arrow
                  "edgecolor": "white", "linewidth": 0.5}  # outlined: seen on dark cells too
         self.arrows = ax.quiver(x, y - shift, zeros, zeros, color=COLORS["forward"], **style)
-        self.wrong = ax.quiver(x, y - shift, zeros, zeros, color=COLORS["accent"], **style)
+        self.wrong = ax.quiver(x, y - shift, zeros, zeros, color=COLORS["not optimal"], **style)
         self.numbers = [ax.text(xi, yi + 0.33, "", ha="center", va="center", fontsize=9)
                         for xi, yi in zip(x, y, strict=True)] if numbers else []
         self.artists = [self.image, *fixed, self.arrows, self.wrong, *self.numbers]
@@ -73,7 +73,7 @@ class GridPicture:
     def update(self, values, policy, optimal=None, changed=None) -> None:
         r"""Show ``values`` (S,) as colours and ``policy`` (S,) as arrows.
 
-        ``optimal``: bool (S, A), the optimal actions (arrows elsewhere in the accent
+        ``optimal``: bool (S, A), the optimal actions (arrows elsewhere in the 'not optimal'
         colour); ``changed``: bool (S,), the states with an arrow (default: all).
         """
         env = self.env
@@ -127,7 +127,7 @@ class QLearningExplorer:
     Controls: epsilon, alpha, gamma, episodes and the slip probability retrain
     (a few hundred episodes take some 30 ms); Play replays the stored tables.
     Left: max_a Q(s, a) after the chosen episode as colours, the greedy policy as
-    arrows (accent colour: not one of value iteration's optimal actions). Right: each
+    arrows (vermillion: not one of value iteration's optimal actions). Right: each
     episode's discounted return while exploring, the greedy policy's return after
     each episode, and value iteration's optimum V*(start). The status line counts
     the states whose greedy action is optimal.
@@ -139,7 +139,8 @@ class QLearningExplorer:
         self.grid = grid or rl.GridWorld.default()
         self.seed = seed
         self.live = live = LiveFigure(ncols=2, figsize=(11.5, 4.1), slide_figsize=(12.2, 2.75),
-                                      gridspec_kw={"width_ratios": [1.0, 1.25]})
+                                      gridspec_kw={"width_ratios": [1.0, 1.0 if plotting.PROJECTOR
+                                                                     else 1.25]})
         self.ax_grid, self.ax_ret = live.axes
         # the values written in the cells, except on a slide (too small there to read)
         self.picture = GridPicture(self.ax_grid, self.grid, numbers=not plotting.PROJECTOR)
