@@ -8,17 +8,36 @@ never show a traceback.
 """
 
 import dataclasses
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from course_lib.exercises import EXERCISES, Result, check, check_all, checker
 
+# the short exercises (the larger ones are in test_larger_exercises.py), in the notebooks' order
 NAMES = ["perceptron_output", "perceptron_update", "sigmoid_prime", "output_delta",
-         "hidden_delta", "momentum_step", "largest_stable_eta", "conv_output_size",
-         "cross_correlation_at", "cell_state", "lstm_output", "som_update", "q_update",
+         "hidden_delta", "largest_stable_eta", "momentum_step", "cross_correlation_at",
+         "conv_output_size", "cell_state", "lstm_output", "som_update", "q_update",
          "bellman_targets"]
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+@pytest.fixture(autouse=True)
+def _no_hints_shown_yet():
+    checker.HINTS_SHOWN.clear()  # the ladder counts per kernel; every test starts afresh
+    yield
+    checker.HINTS_SHOWN.clear()
+
+
+def _hint_ending(name):
+    r"""How a failed check ends: the hint, the lecture's equation, the ladder's steps left."""
+    exercise = EXERCISES[name]
+    return (f"Hint: {exercise.hint}; lecture: {exercise.equation} ({len(exercise.hints)} hints "
+            f"left: exercises.hint('{name}'))")
 
 
 def _sigmoid(z):
@@ -145,7 +164,12 @@ def _assert_one_friendly_line(message):
 
 
 def test_the_exercises_are_registered_in_the_notebooks_order():
-    assert list(EXERCISES) == NAMES
+    checked = []  # every exercises.check("name", ...) of the notebooks, in reading order
+    for notebook in sorted(NOTEBOOKS.glob("0*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            checked += re.findall(r'exercises\.check\("(\w+)"', "".join(cell["source"]))
+    assert list(EXERCISES) == checked
+    assert [name for name in EXERCISES if name in NAMES] == NAMES
     for name, exercise in EXERCISES.items():
         assert exercise.name == name and exercise.hint and exercise.equation
 
@@ -420,7 +444,7 @@ def test_typical_wrong_answer_is_rejected_with_the_case_and_the_hint(mistake):
     assert result.message.startswith(f"✗ {name}, case '{case}' (")
     assert says in result.message
     assert "expected " in result.message and "got " in result.message
-    assert result.message.endswith(f"Hint: {exercise.hint}; lecture: {exercise.equation}")
+    assert result.message.endswith(_hint_ending(exercise.name))
     _assert_one_friendly_line(result.message)
 
 
@@ -437,7 +461,7 @@ def test_transposed_weights_in_the_non_square_case_is_a_friendly_exception_line(
     assert result.message.startswith(
         "✗ hidden_delta, case '3 hidden nodes -> 2 outputs' ([[0.1, -0.3]], [[1, 2], [0, -1], "
         "[0.5, 0.5]], [[0.2, 0.5, 0.9]]): your function raised ValueError: matmul:")
-    assert result.message.endswith(f"Hint: {exercise.hint}; lecture: {exercise.equation}")
+    assert result.message.endswith(_hint_ending(exercise.name))
     assert "delta_next @ W_next.T" not in result.message  # the hint does not give the answer
     _assert_one_friendly_line(result.message)
 
@@ -498,8 +522,7 @@ def test_an_exception_is_one_friendly_line(name, function, case, raised):
     assert result.failed_case == case
     assert result.message.startswith(f"✗ {name}, case '{case}' (")
     assert f"): your function raised {raised}" in result.message
-    assert result.message.endswith(
-        f". Hint: {EXERCISES[name].hint}; lecture: {EXERCISES[name].equation}")
+    assert result.message.endswith(". " + _hint_ending(name))
     _assert_one_friendly_line(result.message)
 
 
@@ -545,8 +568,7 @@ def test_wrong_shape_or_type_is_said_in_words(name, function, case, says):
     assert result.failed_case == case
     assert result.message.startswith(f"✗ {name}, case '{case}' (")
     assert f": {says}" in result.message
-    assert result.message.endswith(
-        f". Hint: {EXERCISES[name].hint}; lecture: {EXERCISES[name].equation}")
+    assert result.message.endswith(". " + _hint_ending(name))
     _assert_one_friendly_line(result.message)
 
 
@@ -665,3 +687,54 @@ def test_a_student_who_changes_the_inputs_does_not_change_the_cases():
     for case, args in zip(cases, before, strict=True):
         for a, b in zip(case.args, args, strict=True):
             np.testing.assert_array_equal(a, b)
+
+
+# the blanks of each skeleton (the ladder's last step), filled in as a student would
+SKELETON_BLANKS = {
+    "perceptron_output": ["w[1:]", "x", ">="],
+    "perceptron_update": [">=", "eta", "y_hat"],
+    "sigmoid_prime": ["-net", "1 - s"],
+    "output_delta": ["y", "o", "o"],
+    "hidden_delta": ["W_next.T", "o", "o"],
+    "momentum_step": ["mu", "eta", "v_new"],
+    "largest_stable_eta": ["max", "2.0"],
+    "conv_output_size": ["padding", "k", "stride"],
+    "cross_correlation_at": ["i * stride + k", "j * stride + k", "w"],
+    "cell_state": ["f_t", "i_t"],
+    "lstm_output": ["o_t", "C_t"],
+    "som_update": ["W", "c", "sigma", "x"],
+    "q_update": ["s_next", "Q[s, a]"],
+    "bellman_targets": ["1", "best"],
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_hint_ladder_goes_from_the_lecture_to_the_shapes_to_a_skeleton(name):
+    first, second, skeleton = EXERCISES[name].hints
+    assert first.startswith("The lecture")
+    assert second.startswith(("Shapes:", "Types:"))
+    assert skeleton.startswith("Skeleton: ") and "___" in skeleton
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_skeleton_with_its_blanks_filled_in_passes_the_check(name):
+    exercise = EXERCISES[name]
+    code = exercise.hints[-1].removeprefix("Skeleton: ")
+    assert code.count("___") == len(SKELETON_BLANKS[name])
+    for blank in SKELETON_BLANKS[name]:
+        code = code.replace("___", blank, 1)
+    arguments = exercise.signature.split(")")[0] + ")"  # "name(a, b, c)"
+    source = f"def {arguments}:\n" + "".join(f"    {line}\n" for line in code.split("; "))
+    namespace = {"np": np}
+    exec(source, namespace)
+    assert check(name, namespace[name]).passed, source
+
+
+def test_the_ladder_shows_one_step_per_call_then_says_it_is_used_up():
+    from course_lib.exercises import hint
+    steps = [hint("cell_state") for _ in range(4)]
+    assert steps[0] == f"cell_state, hint 1 of 3: {EXERCISES['cell_state'].hints[0]}"
+    assert steps[2].startswith("cell_state, hint 3 of 3: Skeleton: ")
+    assert steps[3].startswith("cell_state: that was the last of 3 hints")
+    message = check("cell_state", lambda f_t, i_t, C_tilde_t, C_prev: f_t * C_prev).message
+    assert "hints left" not in message  # none left to offer

@@ -11,8 +11,9 @@ import numpy as np
 
 from .. import activations, conv, dqn, mlp, neurons, optim, rl, som
 from .checker import Case, Exercise
+from .larger import LARGER
 
-_BANK: list[Exercise] = []  # in the order of the notebooks
+_BANK: list[Exercise] = []  # the short exercises (see ORDER for the notebooks' order)
 
 # ------------------------------------------------------------------ 01: the perceptron
 
@@ -39,7 +40,14 @@ _BANK.append(Exercise(
     "perceptron_output", "perceptron_output(w, x) -> 0 or 1, with w = [w_0, w_1, ..., w_D]",
     "o = 1 if w_0 + sum_i w_i x_i >= 0 else 0",
     "the bias w_0 is the weight of a constant input 1; the step fires when the net input is "
-    ">= 0 (also at exactly 0)", _perceptron_output, _perceptron_output_cases))
+    ">= 0 (also at exactly 0)", _perceptron_output, _perceptron_output_cases,
+    hints=(
+        "The lecture: o = 1 if w_0 + sum_i w_i x_i >= 0, else 0; w_0 is the bias, the weight of "
+        "a constant input 1.",
+        "Shapes: w has D + 1 entries and x has D: w[0] is the bias, w[1:] pairs with x; the net "
+        "input is one number, the answer the int 0 or 1.",
+        "Skeleton: net = w[0] + np.dot(___, ___); return 1 if net ___ 0 else 0",
+    )))
 
 
 def _perceptron_update_cases(rng):
@@ -62,7 +70,15 @@ _BANK.append(Exercise(
     "w <- w + eta (y - y_hat) [1, x]",
     "compute y_hat with the current w first; the bias w_0 moves as the weight of the "
     "constant input 1; nothing changes when y = y_hat", neurons.perceptron_update,
-    _perceptron_update_cases))
+    _perceptron_update_cases,
+    hints=(
+        "The lecture: w <- w + eta (y - y_hat) x, with y_hat from the current w and the bias as "
+        "the weight of a constant input 1.",
+        "Shapes: w has D + 1 entries, x has D: extend x to [1, x_1, ..., x_D] so that it "
+        "matches w; y and y_hat are 0 or 1, so y - y_hat is -1, 0 or 1.",
+        "Skeleton: x1 = np.concatenate([[1.0], x]); y_hat = 1 if w @ x1 ___ 0 else 0; return w "
+        "+ ___ * (y - ___) * x1",
+    )))
 
 # ------------------------------------------------------------------ 02: backpropagation
 
@@ -81,7 +97,14 @@ _BANK.append(Exercise(
     "sigmoid_prime", "sigmoid_prime(net) -> sigma'(net), element-wise",
     "sigma'(net) = sigma(net) (1 - sigma(net))",
     "the derivative is written with sigma(net) itself, not with net; sigma'(0) = 0.25",
-    activations.sigmoid_prime, _array_cases))
+    activations.sigmoid_prime, _array_cases,
+    hints=(
+        "The lecture: sigma'(net) = sigma(net) (1 - sigma(net)), with sigma(net) = 1 / (1 + "
+        "e^(-net)).",
+        "Shapes: net is a number or an array of any shape; the answer has the same shape, "
+        "element by element (no sum, no matrix product).",
+        "Skeleton: s = 1 / (1 + np.exp(___)); return s * (___)",
+    )))
 
 
 def _output_delta(y, o):
@@ -103,7 +126,14 @@ _BANK.append(Exercise(
     "output_delta", "output_delta(y, o) -> delta_j of a sigmoid output node, squared error",
     "delta_j = -(y - y_hat) o_j (1 - o_j)",
     "dL/do_j = -(y - y_hat) for L = (y - y_hat)^2 / 2, times do_j/dnet_j = o_j (1 - o_j)",
-    _output_delta, _output_delta_cases))
+    _output_delta, _output_delta_cases,
+    hints=(
+        "The lecture: delta_j = dL/dnet_j = dL/do_j * do_j/dnet_j, with L = (y - y_hat)^2 / 2 "
+        "and o_j = sigma(net_j).",
+        "Shapes: y and o have the same shape and so has delta, element by element; dL/do_j = "
+        "-(y - o_j) and do_j/dnet_j = o_j (1 - o_j).",
+        "Skeleton: return -(___ - ___) * o * (1 - ___)",
+    )))
 
 
 def _hidden_delta(delta_next, W_next, o):
@@ -136,7 +166,14 @@ _BANK.append(Exercise(
     "W_next[j, l] = w_jl connects hidden node j to next node l: the sum runs over the second "
     "axis of W_next; compare the shapes (N, n_next) and (n_hidden, n_next), then multiply by "
     "sigma'(net_j) = o_j (1 - o_j)",
-    _hidden_delta, _hidden_delta_cases))
+    _hidden_delta, _hidden_delta_cases,
+    hints=(
+        "The lecture: delta_j = (sum_l w_jl delta_l) o_j (1 - o_j): the next layer's deltas "
+        "sent back along the weights, times the sigmoid's slope.",
+        "Shapes: delta_next (N, n_next), W_next (n_hidden, n_next), o (N, n_hidden); the sum "
+        "over l turns (N, n_next) into (N, n_hidden), a matrix product with W_next transposed.",
+        "Skeleton: back = delta_next @ ___; return back * ___ * (1 - ___)",
+    )))
 
 # ------------------------------------------------------------------ 03: optimisation
 
@@ -155,7 +192,13 @@ _BANK.append(Exercise(
     "momentum_step", "momentum_step(w, dw, v, eta, mu) -> (w_new, v_new)",
     "v <- mu v - eta dL/dw;  w <- w + v",
     "update the velocity first, then move w by the new velocity; return both",
-    optim.momentum_step, _momentum_cases))
+    optim.momentum_step, _momentum_cases,
+    hints=(
+        "The lecture: v <- mu v - eta dL/dw, then w <- w + v (the new v).",
+        "Shapes: w, dw and v have one shape, eta and mu are numbers; return the tuple (w_new, "
+        "v_new), in that order.",
+        "Skeleton: v_new = ___ * v - ___ * dw; w_new = w + ___; return w_new, v_new",
+    )))
 
 
 def _largest_stable_eta(A):
@@ -181,7 +224,14 @@ _BANK.append(Exercise(
     "kappa_i its eigenvalue (the curvature along it); it shrinks only when "
     "|1 - eta kappa_i| < 1 for the largest eigenvalue (np.linalg.eigvalsh), which is not "
     "the largest entry when A is rotated",
-    _largest_stable_eta, _largest_stable_eta_cases, tolerance=1e-6))
+    _largest_stable_eta, _largest_stable_eta_cases, tolerance=1e-6,
+    hints=(
+        "The lecture's step on L(w) = w^T A w / 2 is w <- w - eta A w: along an eigenvector of "
+        "A with eigenvalue kappa the error is multiplied by (1 - eta kappa) at every step.",
+        "Shapes: A is a symmetric (D, D) matrix with D eigenvalues (np.linalg.eigvalsh(A)); "
+        "every one needs |1 - eta kappa| < 1; the answer is one number.",
+        "Skeleton: kappa_max = np.linalg.eigvalsh(A).___(); return ___ / kappa_max",
+    )))
 
 # ------------------------------------------------------------------ 04: convolution
 
@@ -204,7 +254,14 @@ _BANK.append(Exercise(
     "conv_output_size", "conv_output_size(n, k, stride, padding) -> int",
     "n_out = floor((n + 2p - k) / s) + 1",
     "padding adds p on both sides; the last window must fit, so round down (//), then count "
-    "the first position (+ 1)", conv.conv_output_size, _conv_size_cases, returns_int=True))
+    "the first position (+ 1)", conv.conv_output_size, _conv_size_cases, returns_int=True,
+    hints=(
+        "The lecture: an n x n input, a k x k filter, stride s and padding p give floor((n + 2p "
+        "- k) / s) + 1 outputs along each side.",
+        "Types: the four arguments are ints and so is the answer: round down with // (floor "
+        "division), never /.",
+        "Skeleton: return (n + 2 * ___ - ___) // ___ + 1",
+    )))
 
 
 def _cross_correlation_at(x, w, i, j, stride):
@@ -234,7 +291,15 @@ _BANK.append(Exercise(
     "out[i, j] = sum_{u,v} x[i s + u, j s + v] w[u, v]",
     "the window of output (i, j) starts at row i*stride and column j*stride of x; multiply it "
     "element-wise by the kernel as it is (cross-correlation does not flip it) and sum",
-    _cross_correlation_at, _cross_correlation_cases))
+    _cross_correlation_at, _cross_correlation_cases,
+    hints=(
+        "The lecture: out[i, j] = sum_{u,v} x[i s + u, j s + v] w[u, v], the kernel as it is "
+        "(not flipped).",
+        "Shapes: w is (k, k); the window of x for output (i, j) is x[i*stride : i*stride + k, "
+        "j*stride : j*stride + k], also (k, k); the answer is one number.",
+        "Skeleton: k = w.shape[0]; window = x[i * stride:___, j * stride:___]; return "
+        "float(np.sum(window * ___))",
+    )))
 
 # ------------------------------------------------------------------ 05: the LSTM cell
 
@@ -259,7 +324,13 @@ _BANK.append(Exercise(
     "cell_state", "cell_state(f_t, i_t, C_tilde_t, C_prev) -> C_t",
     "C_t = f_t * C_{t-1} + i_t * C_tilde_t",
     "the forget gate scales the old memory C_{t-1}, the input gate scales the new candidate; "
-    "* is element-wise", _cell_state, _cell_state_cases))
+    "* is element-wise", _cell_state, _cell_state_cases,
+    hints=(
+        "The lecture: C_t = f_t * C_{t-1} + i_t * C_tilde_t.",
+        "Shapes: the four arrays are (N, n_cells) and so is C_t; * is element-wise (no matrix "
+        "product).",
+        "Skeleton: return ___ * C_prev + ___ * C_tilde_t",
+    )))
 
 
 def _lstm_output(o_t, C_t):
@@ -279,7 +350,12 @@ _BANK.append(Exercise(
     "lstm_output", "lstm_output(o_t, C_t) -> h_t",
     "h_t = o_t * tanh(C_t)",
     "squash the cell state with tanh first (h_t stays in (-1, 1)), then let the output gate "
-    "scale it", _lstm_output, _lstm_output_cases))
+    "scale it", _lstm_output, _lstm_output_cases,
+    hints=(
+        "The lecture: h_t = o_t * tanh(C_t).",
+        "Shapes: o_t and C_t are (N, n_cells) and so is h_t, element by element.",
+        "Skeleton: return ___ * np.tanh(___)",
+    )))
 
 
 # ------------------------------------------------------------------ 06: SOM, Q-learning, DQN
@@ -311,7 +387,17 @@ _BANK.append(Exercise(
     "w_j <- w_j + eta h_jc (x - w_j)",
     "the winner c is the unit whose weights are nearest x; d(j, c) is the distance between "
     "the units' positions on the grid (grid[j], grid[c]), not between their weights; every "
-    "unit moves, by eta h_jc", som.som_update, _som_update_cases))
+    "unit moves, by eta h_jc", som.som_update, _som_update_cases,
+    hints=(
+        "The lecture: c = argmin_j ||x - w_j||, h_jc = exp(-d(j, c)^2 / (2 sigma^2)), w_j <- "
+        "w_j + eta h_jc (x - w_j).",
+        "Shapes: W (J, D), one row per unit; x (D,); grid (J, 2), the units' positions on the "
+        "map. c is one index; d(j, c) comes from grid, one per unit, so h is (J,); h[:, None] "
+        "broadcasts against x - W (J, D).",
+        "Skeleton: c = np.argmin(np.linalg.norm(___ - x, axis=1)); d2 = np.sum((grid - "
+        "grid[___]) ** 2, axis=1); h = np.exp(-d2 / (2 * ___ ** 2)); return W + eta * h[:, "
+        "None] * (___ - W)",
+    )))
 
 
 def _q_update_cases(rng):
@@ -340,7 +426,15 @@ _BANK.append(Exercise(
     "Q(s, a) <- Q(s, a) + alpha [r + gamma max_a' Q(s', a') - Q(s, a)]  (no max term when done)",
     "change only the entry Q[s, a]; the target bootstraps from the best action of the NEXT "
     "state s', and a move that ends the episode has target r alone; return a new table (copy "
-    "Q first)", rl.q_update, _q_update_cases))
+    "Q first)", rl.q_update, _q_update_cases,
+    hints=(
+        "The lecture: Q(s, a) <- Q(s, a) + alpha [r + gamma max_a' Q(s', a') - Q(s, a)]; a move "
+        "that ends the episode has target r alone.",
+        "Shapes: Q (n_states, n_actions); s, a and s_next are ints, Q[s_next] is the row of the "
+        "next state's action values; done is a bool; only the entry Q[s, a] changes.",
+        "Skeleton: Q = Q.copy(); target = r if done else r + gamma * Q[___].max(); Q[s, a] += "
+        "alpha * (target - ___); return Q",
+    )))
 
 
 def _bellman_targets_cases(rng):
@@ -368,8 +462,31 @@ _BANK.append(Exercise(
     "y_n = r_n + gamma max_a' Q_target(s'_n, a')  (y_n = r_n when s'_n is terminal)",
     "next_q_target has one row per sample and one column per action: take the maximum of "
     "each row (axis=1); multiply it by (1 - done_n) so a terminal move does not bootstrap",
-    dqn.bellman_targets, _bellman_targets_cases))
+    dqn.bellman_targets, _bellman_targets_cases,
+    hints=(
+        "The lecture: y_n = r_n + gamma max_a' Q_target(s'_n, a'), and y_n = r_n when s'_n is "
+        "terminal.",
+        "Shapes: rewards (N,), next_q_target (N, n_actions), dones (N,) as 0/1 or bools; y is "
+        "(N,): the max runs over the actions, one per row.",
+        "Skeleton: best = next_q_target.max(axis=___); return rewards + gamma * (1 - "
+        "np.asarray(dones, dtype=float)) * ___",
+    )))
 
+
+#: the exercises' names in the order they come in the notebooks: the short ones above and
+#: the larger ones of :mod:`course_lib.exercises.larger` (a whole loop, a whole backward pass)
+ORDER = [
+    "perceptron_output", "perceptron_update", "train_perceptron_loop",  # 01
+    "sigmoid_prime", "output_delta", "hidden_delta", "dense_backward", "mlp_backward",  # 02
+    "largest_stable_eta", "momentum_step", "momentum_descent", "divergence_eta",  # 03
+    "cross_correlation_at", "conv_output_size", "cross_correlate2d_loops",  # 04
+    "cell_state", "lstm_output", "lstm_step_forward", "rnn_step_backward",  # 05
+    "som_update", "value_iteration_sweep", "q_update", "bellman_targets",  # 06
+]
+
+_BY_NAME = {exercise.name: exercise for exercise in _BANK + LARGER}
+if sorted(_BY_NAME) != sorted(ORDER):  # an exercise left out of ORDER, or a name misspelt
+    raise ImportError(f"ORDER and the exercises differ: {sorted(set(_BY_NAME) ^ set(ORDER))}")
 
 #: every exercise by name, in the order of the notebooks
-EXERCISES: dict[str, Exercise] = {exercise.name: exercise for exercise in _BANK}
+EXERCISES: dict[str, Exercise] = {name: _BY_NAME[name] for name in ORDER}

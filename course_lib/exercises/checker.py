@@ -8,6 +8,11 @@ expected, what came back and a hint tied to the lecture's equation. A function
 that raises, returns ``None`` or returns the wrong shape or type gets a short,
 friendly message, never a traceback.
 
+Under nbgrader a wrong answer must raise: nbgrader's autograder gives an autograder
+test cell its points unless the cell's output holds an error, so a checker cell that
+only *prints* "✗ ..." would score. :func:`check` is therefore strict by default while
+nbgrader executes the notebook (:func:`autograding`), and lenient for students.
+
 This module knows no exercise: the exercises themselves are in
 :mod:`course_lib.exercises.bank`, which imports this module (never the other
 way round).
@@ -17,12 +22,26 @@ from __future__ import annotations
 
 import html
 import numbers
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Case", "Exercise", "Result", "check"]
+__all__ = ["Case", "Exercise", "Result", "autograding", "check"]
+
+#: Set by nbgrader in the environment of the kernel that runs a notebook: "autograde"
+#: during ``nbgrader autograde`` (nbgrader/converters/autograde.py, 0.9.6:
+#: ``utils.setenv(NBGRADER_EXECUTION='autograde')`` around the execution) and "validate"
+#: during ``nbgrader validate`` and the Validate button (nbgrader/validator.py); unset
+#: otherwise. nbgrader's FAQ, "Can I modify the notebook behavior during autograding or
+#: validation?", documents it.
+NBGRADER_EXECUTION = "NBGRADER_EXECUTION"
+
+
+def autograding() -> bool:
+    r"""True while nbgrader runs the notebook (autograde or validate), else False."""
+    return bool(os.environ.get(NBGRADER_EXECUTION))
 
 
 @dataclass(frozen=True)
@@ -148,13 +167,17 @@ def _compare(expected, got, tolerance: float, returns_int: bool = False,
 
 
 def check(exercise: Exercise, function: Callable, *, seed: int = 0,
-          strict: bool = False) -> Result:
+          strict: bool | None = None) -> Result:
     r"""Check the student's ``function`` against ``exercise`` and return the verdict.
 
     The random cases are drawn from ``numpy.random.default_rng(seed)``, so a
     verdict is the same every time. ``strict=True`` raises ``AssertionError``
-    with the message on failure, for autograding.
+    with the message on failure (also "not implemented yet"), for autograding;
+    ``strict=None`` (the default) is strict exactly while nbgrader runs the
+    notebook (:func:`autograding`).
     """
+    if strict is None:
+        strict = autograding()
     result = _run(exercise, function, np.random.default_rng(seed))
     if strict and not result.passed:
         raise AssertionError(result.message)
@@ -181,7 +204,7 @@ def _run(exercise: Exercise, function, rng) -> Result:
             return Result(exercise.name, False,
                           f"✗ {exercise.name}, case '{case.name}' ({_describe(case)}): your "
                           f"function raised {type(err).__name__}{said}. Hint: {exercise.hint}; "
-                          f"lecture: {exercise.equation}", case.name)
+                          f"lecture: {exercise.equation}{_hints_left(exercise)}", case.name)
         if got is None:
             return Result(exercise.name, False,
                           f"✗ {exercise.name}, case '{case.name}': your function returned None. "
