@@ -296,16 +296,17 @@ WRONG = {
     "momentum_step: sign error v = mu v + eta dw": (
         "momentum_step", lambda w, dw, v, eta, mu: (w + mu * v + eta * dw, mu * v + eta * dw),
         "first step (v = 0)",
-        "value 1 of the 2 returned: expected [0.95, -1.9], got [1.05, -2.1]"),
+        "w_new: expected [0.95, -1.9], got [1.05, -2.1]"),
     "momentum_step: w moved by the old velocity": (
         "momentum_step", _momentum_old_velocity,
-        "first step (v = 0)", "value 1 of the 2 returned: expected [0.95, -1.9], got [1, -2]"),
+        "first step (v = 0)", "v_new is right; w_new: expected [0.95, -1.9], got [1, -2]"),
     "momentum_step: forgot mu": (
         "momentum_step", lambda w, dw, v, eta, mu: (w + v - eta * dw, v - eta * dw),
-        "mu = 0 is gradient descent", "value 1 of the 2 returned: expected [0.95, -1.9], got"),
+        "mu = 0 is gradient descent", "w_new: expected [0.95, -1.9], got"),
     "momentum_step: (v, w) in the wrong order": (
         "momentum_step", lambda w, dw, v, eta, mu: (mu * v - eta * dw, w + mu * v - eta * dw),
-        "first step (v = 0)", "value 1 of the 2 returned: expected [0.95, -1.9], got"),
+        "first step (v = 0)", "the values are right but in the wrong order: you returned "
+        "(v_new, w_new); return (w_new, v_new)"),
     "largest_stable_eta: 1 / lambda_max": (
         "largest_stable_eta", lambda A: 1.0 / np.linalg.eigvalsh(A).max(),
         "L(w) = (w_1^2 + 10 w_2^2) / 2", "expected 0.2, got 0.1"),
@@ -443,7 +444,8 @@ def test_typical_wrong_answer_is_rejected_with_the_case_and_the_hint(mistake):
     assert result.failed_case == case
     assert result.message.startswith(f"✗ {name}, case '{case}' (")
     assert says in result.message
-    assert "expected " in result.message and "got " in result.message
+    assert ("expected " in result.message and "got " in result.message
+            or "in the wrong order: you returned" in result.message)
     assert result.message.endswith(_hint_ending(exercise.name))
     _assert_one_friendly_line(result.message)
 
@@ -459,8 +461,10 @@ def test_transposed_weights_in_the_non_square_case_is_a_friendly_exception_line(
     assert result.passed is False
     assert result.failed_case == "3 hidden nodes -> 2 outputs"
     assert result.message.startswith(
-        "✗ hidden_delta, case '3 hidden nodes -> 2 outputs' ([[0.1, -0.3]], [[1, 2], [0, -1], "
-        "[0.5, 0.5]], [[0.2, 0.5, 0.9]]): your function raised ValueError: matmul:")
+        "✗ hidden_delta, case '3 hidden nodes -> 2 outputs' (delta_next=[[0.1, -0.3]], "
+        "W_next=[[1, 2], [0, -1], [0.5, 0.5]], o=[[0.2, 0.5, 0.9]]): your function raised "
+        "ValueError: matmul:")
+    assert re.search(r"\(in your line \d+: `result = check\(\"hidden_delta\"", result.message)
     assert result.message.endswith(_hint_ending(exercise.name))
     assert "delta_next @ W_next.T" not in result.message  # the hint does not give the answer
     _assert_one_friendly_line(result.message)
@@ -550,11 +554,11 @@ def test_an_exception_with_a_multi_line_message_still_gives_one_line():
     ("largest_stable_eta", lambda A: 2.0 / np.linalg.eigvalsh(A)[-1:],
      "L(w) = (w_1^2 + 10 w_2^2) / 2", "wrong shape: expected (), got (1,) ([0.2])"),
     ("momentum_step", lambda w, dw, v, eta, mu: (w + mu * v - eta * dw)[:, None],
-     "first step (v = 0)", "return 2 values, as a tuple; got ndarray"),
+     "first step (v = 0)", "return 2 values (w_new, v_new), as a tuple; got ndarray"),
     ("momentum_step", lambda w, dw, v, eta, mu: w + (mu * v - eta * dw),
-     "first step (v = 0)", "return 2 values, as a tuple; got ndarray"),
+     "first step (v = 0)", "return 2 values (w_new, v_new), as a tuple; got ndarray"),
     ("momentum_step", lambda w, dw, v, eta, mu: (w + mu * v - eta * dw,),
-     "first step (v = 0)", "return 2 values, as a tuple; got tuple of length 1"),
+     "first step (v = 0)", "return 2 values (w_new, v_new), as a tuple; got tuple of length 1"),
     ("cross_correlation_at", lambda x, w, i, j, s: f"{np.sum(x[:3, :3] * w):.0f}",
      "the lecture's example, top left", "expected a number or an array; got a str"),
     ("conv_output_size", lambda n, k, s, p: {"n_out": (n + 2 * p - k) // s + 1},
@@ -738,3 +742,23 @@ def test_the_ladder_shows_one_step_per_call_then_says_it_is_used_up():
     assert steps[3].startswith("cell_state: that was the last of 3 hints")
     message = check("cell_state", lambda f_t, i_t, C_tilde_t, C_prev: f_t * C_prev).message
     assert "hints left" not in message  # none left to offer
+
+
+def test_right_values_in_the_wrong_order_are_named_and_not_misdiagnosed():
+    reference = EXERCISES["rnn_step_backward"].reference
+    result = check("rnn_step_backward", lambda *a: (lambda r: (r[1], r[0], *r[2:]))(reference(*a)))
+    assert ("the values are right but in the wrong order: you returned (dh_prev, dx, dW, db); "
+            "return (dx, dh_prev, dW, db)") in result.message
+    assert "Likely" not in result.message
+
+
+def test_a_wrong_array_names_its_first_difference():
+    reference = EXERCISES["value_iteration_sweep"].reference
+
+    def last_action_off(P, R, V, gamma):
+        V_new, policy = reference(P, R, V, gamma)
+        return V_new, np.where(np.arange(policy.size) == policy.size - 1, policy + 1, policy)
+
+    result = check("value_iteration_sweep", last_action_off)
+    assert "V_new is right; policy: expected [1, 0], got [1, 1]; first difference at index 1: " \
+           "expected 0, got 1 (1 of 2 values differ)" in result.message

@@ -12,6 +12,9 @@ def test_asking_shows_the_question_and_how_to_answer_never_the_explanation():
         assert shown.state == "asked" and q.text in shown.message
         assert f"exercises.predict('{name}'," in shown.message
         assert q.explanation not in shown.message
+        # the example of how to answer is a placeholder, never an answer (right or wrong)
+        assert (f"exercises.predict('{name}', your " in shown.message
+                or f"exercises.predict('{name}', 'your " in shown.message)
         assert repr(shown) == str(shown) == shown.message
 
 

@@ -192,7 +192,7 @@ _BANK.append(Exercise(
     "momentum_step", "momentum_step(w, dw, v, eta, mu) -> (w_new, v_new)",
     "v <- mu v - eta dL/dw;  w <- w + v",
     "update the velocity first, then move w by the new velocity; return both",
-    optim.momentum_step, _momentum_cases,
+    optim.momentum_step, _momentum_cases, parts=("w_new", "v_new"),
     hints=(
         "The lecture: v <- mu v - eta dL/dw, then w <- w + v (the new v).",
         "Shapes: w, dw and v have one shape, eta and mu are numbers; return the tuple (w_new, "

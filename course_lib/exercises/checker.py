@@ -21,8 +21,10 @@ way round).
 from __future__ import annotations
 
 import html
+import inspect
 import numbers
 import os
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -122,6 +124,10 @@ def _is_array_like(value) -> bool:
     return isinstance(value, np.ndarray | list | tuple) or isinstance(value, numbers.Number)
 
 
+#: how a tuple answer whose values are right but reordered starts its message
+REORDERED = "the values are right but in the wrong order"
+
+
 def _compare(expected, got, tolerance: float, returns_int: bool = False,
              parts: tuple = ()) -> str | None:
     r"""None when ``got`` matches ``expected``; else what is wrong, in words.
@@ -139,6 +145,13 @@ def _compare(expected, got, tolerance: float, returns_int: bool = False,
         wrong = [k for k, problem in enumerate(problems) if problem]
         if not wrong:
             return None
+        order = _order(expected, got, tolerance)
+        if order is not None:
+            names = parts if len(parts) == len(expected) else [
+                f"value {k + 1}" for k in range(len(expected))]
+            return (f"{REORDERED}: you returned "
+                    f"({', '.join(names[k] for k in order)}); return "
+                    f"({', '.join(names)})")
         if len(parts) == len(expected):
             right = [parts[k] for k, problem in enumerate(problems) if not problem]
             said = (f"{' and '.join(right)} {'is' if len(right) == 1 else 'are'} right; "
@@ -160,10 +173,34 @@ def _compare(expected, got, tolerance: float, returns_int: bool = False,
         return f"expected an int (a size); got {type(got).__name__} {_short(got)}"
     if isinstance(expected, numbers.Integral) and not np.all(got_array == np.round(got_array)):
         return f"expected a whole number; got {np.format_float_positional(float(got_array))}"
-    if not np.allclose(got_array, expected_array, rtol=tolerance, atol=tolerance,
-                       equal_nan=True):
-        return f"expected {_short(expected)}, got {_short(got)}"
+    close = np.isclose(got_array, expected_array, rtol=tolerance, atol=tolerance,
+                       equal_nan=True)
+    if not np.all(close):
+        said = f"expected {_short(expected)}, got {_short(got)}"
+        if expected_array.size > 1:  # the printed arrays may be shortened: name a place
+            first = tuple(int(i) for i in np.argwhere(~close)[0])
+            index = first[0] if len(first) == 1 else list(first)
+            said += (f"; first difference at index {index}: expected "
+                     f"{_short(expected_array[first])}, got {_short(got_array[first])} "
+                     f"({int(np.sum(~close))} of {close.size} values differ)")
+        return said
     return None
+
+
+def _order(expected: tuple, got, tolerance: float) -> list[int] | None:
+    r"""Which expected value each returned one is, when ``got`` is ``expected`` reordered.
+
+    None when it is not a reordering (some value is wrong), or is in order.
+    """
+    order, free = [], set(range(len(expected)))
+    for g in got:
+        match = next((j for j in sorted(free)
+                      if _compare(expected[j], g, tolerance) is None), None)
+        if match is None:
+            return None
+        order.append(match)
+        free.remove(match)
+    return None if order == sorted(order) else order
 
 
 def check(exercise: Exercise, function: Callable, *, seed: int = 0,
@@ -191,6 +228,7 @@ def _run(exercise: Exercise, function, rng) -> Result:
                       f"{type(function).__name__}")
     cases = exercise.cases(rng)
     for case in cases:
+        arguments = _describe(case, exercise.reference)
         expected = exercise.reference(*_copy(case.args), **case.kwargs)
         try:
             got = function(*_copy(case.args), **case.kwargs)
@@ -200,11 +238,12 @@ def _run(exercise: Exercise, function, rng) -> Result:
                           f"`raise NotImplementedError()` by your code: {exercise.signature}.")
         except Exception as err:  # a student's bug: report it in one line, no traceback
             said = " ".join(str(err).split())  # one line, even for an array in the message
-            said = f": {said[:120]}{'...' if len(said) > 120 else ''}" if said else ""
+            said = f": {said[:240]}{'...' if len(said) > 240 else ''}" if said else ""
             return Result(exercise.name, False,
-                          f"✗ {exercise.name}, case '{case.name}' ({_describe(case)}): your "
-                          f"function raised {type(err).__name__}{said}. Hint: {exercise.hint}; "
-                          f"lecture: {exercise.equation}{_hints_left(exercise)}", case.name)
+                          f"✗ {exercise.name}, case '{case.name}' ({arguments}): your "
+                          f"function raised {type(err).__name__}{said}{_where(err, function)}. "
+                          f"Hint: {exercise.hint}; lecture: {exercise.equation}"
+                          f"{_hints_left(exercise)}", case.name)
         if got is None:
             return Result(exercise.name, False,
                           f"✗ {exercise.name}, case '{case.name}': your function returned None. "
@@ -212,13 +251,28 @@ def _run(exercise: Exercise, function, rng) -> Result:
         problem = _compare(expected, got, exercise.tolerance, exercise.returns_int,
                            exercise.parts)
         if problem:
-            specific = _diagnosis(exercise, case, expected, got)
+            reordered = problem.startswith(REORDERED)  # nothing else to diagnose
+            specific = "" if reordered else _diagnosis(exercise, case, expected, got)
             return Result(exercise.name, False,
-                          f"✗ {exercise.name}, case '{case.name}' ({_describe(case)}): "
+                          f"✗ {exercise.name}, case '{case.name}' ({arguments}): "
                           f"{problem}.{specific} Hint: {exercise.hint}; lecture: "
                           f"{exercise.equation}{_hints_left(exercise)}", case.name)
     return Result(exercise.name, True,
                   f"✓ {exercise.name}: all {len(cases)} cases right ({exercise.equation}).")
+
+
+def _where(err: Exception, function) -> str:
+    r"""" (in your line 7: `dW = X @ dout`)": the student's last line that ran, or ""."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return ""
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if f.filename == code.co_filename]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    line = f": `{frame.line.strip()}`" if frame.line else ""
+    return f" (in your line {frame.lineno}{line})"
 
 
 def _diagnosis(exercise: Exercise, case: Case, expected, got) -> str:
@@ -267,8 +321,16 @@ def _argument(value) -> str:
     return _short(value)
 
 
-def _describe(case: Case) -> str:
-    parts = [_argument(a) for a in case.args] + [f"{k}={_argument(v)}"
-                                                  for k, v in case.kwargs.items()]
+def _describe(case: Case, reference: Callable | None = None) -> str:
+    r"""The case's arguments, named as the reference names them: "X=..., y=..."."""
+    try:
+        names = list(inspect.signature(reference).parameters) if reference else []
+    except (TypeError, ValueError):
+        names = []
+    if len(names) < len(case.args):
+        names = [""] * len(case.args)
+    parts = [f"{name}={_argument(a)}" if name else _argument(a)
+             for name, a in zip(names, case.args, strict=False)]
+    parts += [f"{k}={_argument(v)}" for k, v in case.kwargs.items()]
     text = ", ".join(parts)
     return text if len(text) <= 160 else text[:157] + "..."

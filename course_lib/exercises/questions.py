@@ -64,8 +64,10 @@ class Prediction:
 
 def _question_text(q: Question) -> str:
     options = "\n".join(f"  ({LETTERS[k]}) {choice}" for k, choice in enumerate(q.choices))
-    how = (f"Answer with a letter: exercises.predict('{q.name}', 'a')" if q.choices
-           else f"Answer with a number: exercises.predict('{q.name}', 3)")
+    letters = ", ".join(LETTERS[:len(q.choices)])
+    how = (f"Answer with a letter ({letters}): exercises.predict('{q.name}', 'your letter')"
+           if q.choices else
+           f"Answer with a number: exercises.predict('{q.name}', your number)")
     return f"Predict, then run. {q.text}" + (f"\n{options}" if options else "") + f"\n{how}"
 
 
@@ -109,8 +111,9 @@ def predict(name: str, answer=None) -> Prediction:
             try:
                 answer = float(str(answer).replace(",", ""))
             except ValueError:
-                return Prediction(name, f"✎ {name}: answer with a number, e.g. "
-                                        f"exercises.predict('{name}', 3); got {answer!r}.",
+                return Prediction(name, f"✎ {name}: answer with a number, "
+                                        f"exercises.predict('{name}', your number); got "
+                                        f"{answer!r}.",
                                   "malformed")
         right = abs(float(answer) - float(q.answer)) <= q.tolerance
         said = f"{answer:g}" if isinstance(answer, float) else str(answer)
@@ -156,8 +159,8 @@ QUESTIONS: dict[str, Question] = {q.name: q for q in [
        answer="b", explanation="The table prints 57.6% for 1 px sideways: 2x2 pooling absorbs a "
        "maximum moving inside its window, not one crossing a window border."),
     # 05
-    _q("gradient_30_steps", "A fresh RNN and a fresh LSTM (forget-gate bias 1), 60 steps. "
-       "Which keeps more of the gradient 30 steps back?",
+    _q("gradient_50_steps", "A fresh RNN and a fresh LSTM (forget-gate bias 1), 60 steps. "
+       "Which keeps more of the gradient 50 steps back?",
        choices=("the RNN", "the LSTM", "about the same"),
        answer="b", explanation="Through the RNN each step back multiplies by W_h^T and "
        "tanh' <= 1, and the gradient falls by orders of magnitude (2.4e-10 at 50 steps); "
