@@ -19,7 +19,7 @@ import numpy as np
 
 from . import activations, conv, losses, mlp, pooling
 from ._model import Model
-from ._validate import check_count, check_rng
+from ._validate import check_count, check_rng, not_labels
 
 __all__ = ["CNN", "BlockCache"]
 
@@ -83,7 +83,8 @@ class CNN(Model):
     def check_y(self, y, n: int) -> np.ndarray:
         r"""Labels 0..K-1 of shape (n,)."""
         y = np.asarray(y)
-        if y.shape != (n,) or not np.all(np.isin(y, np.arange(self.n_classes))):
+        if (y.shape != (n,) or y.dtype.kind not in "biuf"
+                or not_labels(y, self.n_classes) is not None):
             raise ValueError(f"y must have shape ({n},) with labels 0..{self.n_classes - 1}; "
                              f"got shape {y.shape}")
         return y.astype(np.int64)

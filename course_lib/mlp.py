@@ -24,7 +24,7 @@ import numpy as np
 
 from . import activations, losses, regularization
 from ._model import Model
-from ._validate import check_count, check_nonnegative, check_rng
+from ._validate import check_count, check_nonnegative, check_rng, not_labels
 
 __all__ = ["MLP", "DenseCache", "dense_backward", "dense_forward"]
 
@@ -185,11 +185,11 @@ class MLP(Model):
         if y.dtype.kind not in "biuf":
             raise ValueError(f"y (shape {y.shape}) must hold class labels 0..{classes - 1}; "
                              f"got dtype {y.dtype}")
-        bad = ~np.isin(y, np.arange(classes))
-        if np.any(bad):
+        bad = not_labels(y, classes)
+        if bad is not None:
             raise ValueError(f"labels must be the classes 0..{classes - 1} of this network's "
                              f"{self.output} output (y has shape {y.shape}); found "
-                             f"{np.unique(y[bad])[:6]}")
+                             f"{np.unique(bad)[:6]}")
         return y.astype(np.int64)
 
     def forward(self, X, *, training: bool = False, masks=None) -> np.ndarray:

@@ -177,6 +177,21 @@ def test_stride_explorer_says_why_rows_are_never_covered():
     assert "(n + 2p - k) / s is not whole: input rows and columns [5]" in panel.status.value
 
 
+def test_overfitting_lab_replays_fewer_epochs_and_goes_on_for_more():
+    fresh = {epochs: overfitting_lab().explorer for epochs in (150, 400)}
+    for explorer, epochs in ((fresh[150], 150), (fresh[400], 400)):
+        explorer.panel.controls["epochs"].value = epochs
+    expected = {epochs: (lab.run.history.test_loss, lab.panel.status.value)
+                for epochs, lab in fresh.items()}
+    lab = overfitting_lab().explorer  # 400 epochs, then 150 (replayed), then 400 (continued)
+    for epochs in (400, 150, 400):
+        lab.panel.controls["epochs"].value = epochs
+        if epochs == 150:
+            assert (lab.run.history.test_loss, lab.panel.status.value) == expected[150]
+    assert (lab.run.history.test_loss, lab.panel.status.value) == expected[400]
+    assert len(lab.runs) == 1 and len(lab.run.snapshots) == 400
+
+
 def test_overfitting_lab_marks_the_lowest_validation_loss_even_when_nothing_fires():
     panel = overfitting_lab()
     lab = panel.explorer

@@ -215,6 +215,7 @@ class PoolingExplorer:
             self.x[0, 0], f"input {self.SIDE}x{self.SIDE}", vmin=0, vmax=30)
         self.grid_out = NumberGrid(ax_out, self.SIDE, CMAPS["grid"])
         self.grid_grad = NumberGrid(ax_grad, self.SIDE, CMAPS["gradient"])
+        self.live.animate(ax_out, ax_grad)  # drawn at each change; the input is saved once
         self.controls = {
             "size": slider("window m", 1, 4, 1, 2),
             "stride": slider("stride", 1, 4, 1, 2),

@@ -26,6 +26,24 @@ class Run(NamedTuple):
     snapshots: list  # the parameters after each epoch
 
 
+class _Training(NamedTuple):
+    r"""A run in progress: its trainer goes on where it stopped when more epochs are asked."""
+
+    X: np.ndarray
+    y: np.ndarray
+    model: MLP
+    trainer: Trainer
+    snapshots: list
+
+
+def _first_epochs(history: History, epochs: int) -> History:
+    r"""The record of the first ``epochs`` epochs of ``history``."""
+    keep = {name: getattr(history, name)[:epochs] for name in (
+        "train_loss", "test_loss", "train_accuracy", "test_accuracy", "batch_loss",
+        "gradient_norm")}
+    return History(**keep, message=history.message if epochs >= history.epochs else None)
+
+
 class TrajectoryLab:
     r"""Gradient descent, momentum and Nesterov racing from one start on one surface.
 
@@ -168,10 +186,15 @@ class OverfittingLab:
                                      label="early stopping fires")
         ax_loss.set(xlabel="epoch", ylabel="loss $\\mathcal{L}$", title="loss per epoch")
         ax_loss.grid(True, alpha=0.3)
-        legend = ax_loss.legend(loc="upper right", fontsize=11)
-        self.live.animate(*self.regions, *self.dots[0], *self.dots[1], self.train_line,
-                          self.val_line, self.best_dot, self.fired, legend)
-        self.run_key, self.run = None, None  # the settings trained last, and what they gave
+        ax_loss.legend(loc="upper right", fontsize=11)
+        # the loss axes change their limits with every run: drawn whole at each frame (its
+        # y labels one decimal, so their width and the layout never change), over the
+        # saved rest of the figure
+        ax_loss.yaxis.set_major_formatter("{x:.1f}")
+        ax_loss.set(xlim=(0, 400), ylim=(0, 1.0))
+        self.live.animate(*self.regions, *self.dots[0], *self.dots[1], ax_loss)
+        self.runs: dict[tuple, _Training] = {}  # settings -> their run, the latest last
+        self.run: Run | None = None  # what the figure shows
         self.controls = {
             "width": slider("neurons per layer", 2, 64, 2, 32, heavy=True),
             "layers": slider("hidden layers", 1, 3, 1, 2, heavy=True),
@@ -185,19 +208,37 @@ class OverfittingLab:
                                title="Overfitting and its remedies")
         self.panel.explorer = self
 
+    #: how many trained settings the lab keeps, so that going back to one is instant
+    KEPT_RUNS = 8
+
     def _train(self, width, layers, epochs, dropout, l2, n_train):
-        r"""Train (or reuse the last run): data, model, history, the weights after each epoch."""
-        key = (width, layers, epochs, dropout, l2, n_train)
-        if self.run_key != key:  # patience alone needs no new training
+        r"""Train (or reuse a run): data, model, history, the weights after each epoch.
+
+        The runs of the last :data:`KEPT_RUNS` settings are kept, each with its trainer:
+        fewer epochs replay the first ones of the record (training is the same epoch by
+        epoch, whatever the total), more epochs go on from the last one; a new patience
+        needs no training at all.
+        """
+        key = (width, layers, dropout, l2, n_train)
+        training = self.runs.pop(key, None)
+        if training is None:
             X, y = datasets.moons(n_train, np.random.default_rng(self.seed), noise=0.3)
             model = MLP(2, [width] * layers, 1, activation="tanh",
                         rng=np.random.default_rng(self.seed), l2=l2, dropout=dropout)
             trainer = Trainer(model, X, y, eta=0.3, rng=np.random.default_rng(self.seed + 2),
                               X_test=self.X_val, y_test=self.y_val)
-            snapshots = []
-            while len(snapshots) < epochs and trainer.run_epoch():
-                snapshots.append(model.copy_params())
-            self.run_key, self.run = key, Run(X, y, model, trainer.history, snapshots)
+            training = _Training(X, y, model, trainer, [])
+        self.runs[key] = training  # the most recent last
+        while len(self.runs) > self.KEPT_RUNS:
+            del self.runs[next(iter(self.runs))]
+        X, y, model, trainer, snapshots = training
+        if snapshots and len(snapshots) < epochs:  # drawing left other weights in the model
+            model.set_params(snapshots[-1])
+        while len(snapshots) < epochs and trainer.history.message is None:
+            if not trainer.run_epoch():
+                break
+            snapshots.append(model.copy_params())
+        self.run = Run(X, y, model, _first_epochs(trainer.history, epochs), snapshots[:epochs])
         return self.run
 
     def update(self, width, layers, epochs, dropout, l2, n_train, patience):
@@ -221,9 +262,7 @@ class OverfittingLab:
         self.best_dot.set_data([best_epoch], [best_loss])
         self.fired.set_xdata([firing or np.nan] * 2)
         top = min(max(h.test_loss + h.train_loss) * 1.1, 3.0)
-        if self.ax_loss.get_xlim() != (0, epochs) or self.ax_loss.get_ylim()[1] != top:
-            self.ax_loss.set(xlim=(0, epochs), ylim=(0, top))
-            self.live.relayout()  # new tick labels may need more room
+        self.ax_loss.set(xlim=(0, epochs), ylim=(0, top))
         for image, dot, params in ((self.regions[0], self.dots[0], snapshots[-1]),
                                    (self.regions[1], self.dots[1], best_params)):
             model.set_params(params)

@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import ScaledTranslation
 
 from .. import losses, plotting, sequence
 from ..plotting import CMAPS, COLORS
@@ -97,13 +98,23 @@ class GateInspector:
             bar = ax.figure.colorbar(self.images[-1], ax=ax, fraction=0.02, pad=0.01)
             if self.compact and row.limits:  # two ticks: the gate's range
                 bar.set_ticks(list(row.limits))
+            if row.name == "C":
+                self.C_bar = bar  # on each example's own scale
         if self.compact:
             self.heat_axes[0].set_title("rows: memory cells, best three on top")
         else:
             self.heat_axes[0].set_title("every memory cell (rows, best three on top) at every step "
                                         "(columns);\nthe black line is the chosen step, the box "
                                         "the memory cell drawn on the right", fontsize=10)
-        self.heat_axes[-1].set_xlabel("time step t: the input symbol read at each step")
+        last = self.heat_axes[-1]
+        last.set_xlabel("time step t: the input symbol read at each step")
+        # the symbols read at each step, drawn at each change of example where the tick
+        # labels would be (those, transparent, keep their room in the layout)
+        last.tick_params(axis="x", labelcolor="none")
+        below = ScaledTranslation(0, -last.xaxis.get_tick_padding() / 72,  # points -> inches
+                                  live.figure.dpi_scale_trans)
+        self.symbols = [last.text(s, 0, "", transform=last.get_xaxis_transform() + below,
+                                  ha="center", va="top", fontsize=9) for s in range(T)]
         self.cell = LSTMCellDiagram(self.ax_cell, C_limit=C_max,
                                     fontsize=11 if self.compact else None)
         self.cell_title = self.ax_cell.set_title(" ", **({} if self.compact else {"fontsize": 11}))
@@ -127,8 +138,13 @@ class GateInspector:
         else:
             ax_answer.set_ylabel("P(answer) = softmax($h_t W_y + b_y$)")
             ax_answer.set_xlabel("the answer read from $h_t$\nat this step")
-        live.animate(*self.markers, *self.cell_boxes, *self.bars, *self.answer_bars,
-                     *self.cell.artists, self.cell_title)
+        # an example changes the heat maps, the symbols, C_t's colour bar and the C_t bars'
+        # range; a step or a cell only the marks, the cell and the bars: all drawn at each
+        # change over the saved rest of the figure
+        live.animate(*self.images, *self.symbols, self.C_bar.ax,
+                     *([self.ax_bars] if self.ax_bars is not None else []), *self.markers,
+                     *self.cell_boxes, *self.bars, *self.answer_bars, *self.cell.artists,
+                     self.cell_title)
         self.example = None  # the example whose gates are drawn
         cells = [(f"{j} ★" if rank < 3 else f"{j}", int(j)) for rank, j in enumerate(self.order)]
         self.controls = {
@@ -173,13 +189,14 @@ class GateInspector:
         x = self.x
         symbols = [self.step_names[k] if x[example, s, k] > 0.5 else "·"
                    for s in range(self.T) for k in [int(np.argmax(x[example, s]))]]
-        self.heat_axes[-1].set_xticklabels(symbols)
+        self.heat_axes[-1].set_xticklabels(symbols)  # transparent: the layout's room
+        for text, symbol in zip(self.symbols, symbols, strict=True):
+            text.set_text(symbol)
         limit = float(np.abs(self.values["C"][example]).max()) or 1.0
         if self.ax_bars is not None:
             self.ax_bars.set_xlim(-limit, limit)
         C_image = self.images[[row.name for row in self.rows].index("C")]
         C_image.set_clim(-limit, limit)  # C_t on this example's own scale
-        self.live.invalidate()
         self.example = example
 
     def cell_values(self, example: int, t: int, cell: int) -> dict:
