@@ -7,7 +7,8 @@ r"""Set up, open and test the course with one command each (standard library onl
     python3 course.py present NOTEBOOK   # present a notebook as live slides (Voila, reveal.js)
     python3 course.py student    # regenerate the student versions (student/) from notebooks/
     python3 course.py execute    # re-run every notebook in place (for authors)
-    python3 course.py bench      # print the benchmark table
+    python3 course.py bench      # print the benchmark table (kernel side)
+    python3 course.py bench --browser   # every control's latency as painted in Chromium
 
 Extra arguments go to the tool: ``python3 course.py lab --no-browser --port 8890``,
 ``python3 course.py test -k perceptron``. Set COURSE_VENV to use another folder
@@ -283,6 +284,9 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(python), "tools/execute_notebooks.py", *args], cwd=ROOT)
     if command == "bench":
         python = setup("test")
+        if "--browser" in args:
+            args = [a for a in args if a != "--browser"]
+            return subprocess.call([str(python), "benchmarks/browser.py", *args], cwd=ROOT)
         return subprocess.call([str(python), "benchmarks/run.py", *args], cwd=ROOT)
     print(__doc__)
     return 0 if command in ("help", "-h", "--help") else 2

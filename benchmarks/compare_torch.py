@@ -6,7 +6,8 @@ Times course_lib here and PyTorch in a separate process (the given interpreter,
 default: this one), both in float64, N=32, C=3->16, 32x32, K=3, stride 1,
 padding 1, max pooling 2x2 on (32, 16, 32, 32), and an LSTM over N=32 sequences
 of T=50 steps, D=10 inputs, H=64 cells (``nn.LSTM``). Goals from the course's
-issue list: conv2d at most 2x PyTorch's time, max pooling and the LSTM at most 1x.
+issue list: conv2d at most 1.5x PyTorch's time, max pooling at most 1x, the LSTM at most
+0.5x.
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ def main(argv: list[str]) -> None:
     torch = json.loads(result.stdout.strip().splitlines()[-1]) if result.stdout else {}
     print(f"{'layer (forward + backward)':<28} {'course_lib ms':>13} {'PyTorch ms':>10} "
           f"{'ratio':>6}  goal")
-    for key, name, goal in (("conv2d_ms", "conv2d 32x3->16 32x32 K3", 2.0),
+    for key, name, goal in (("conv2d_ms", "conv2d 32x3->16 32x32 K3", 1.5),
                             ("maxpool2d_ms", "max pool 2x2 32x16x32x32", 1.0),
-                            ("lstm_ms", "LSTM N32 T50 D10 H64", 1.0)):
+                            ("lstm_ms", "LSTM N32 T50 D10 H64", 0.5)):
         if key in torch:
             ratio = ours[key] / torch[key]
             flag = "ok" if ratio <= goal else "SLOW"

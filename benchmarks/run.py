@@ -5,11 +5,12 @@ r"""Benchmarks of the course on this machine: prints a table, asserts nothing.
 1. Wall time to execute each notebook top to bottom in a fresh kernel
    (goal: under 30 s each).
 2. Updates per second of every panel with a Play button, playing at its
-   default settings (goal: at least 10).
+   default settings, in the kernel (goal: at least 60 painted in the browser).
 3. Latency of every live-panel control: in the kernel that just ran the
    notebook, set the control's value programmatically and time until the
    panel's image holds the new figure; median and 95th percentile over
-   repeated changes (goal: median under 100 ms).
+   repeated changes (goal: median under 50 ms, none over 100 ms). This is the
+   kernel's part only: ``benchmarks/browser.py`` measures up to the painted frame.
 
 Run it on an otherwise idle machine: timings shared with other work mean little.
 """
@@ -27,7 +28,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 15
 NOTEBOOK_GOAL_S = 30.0
-WIDGET_GOAL_MS = 100.0
+WIDGET_GOAL_MS = 50.0
+WIDGET_LIMIT_MS = 100.0
 
 # Runs inside the notebook's kernel after the notebook itself.
 MEASURE = r"""
@@ -92,7 +94,7 @@ def bench_notebook(path: Path) -> tuple[float, list[dict]]:
     return seconds, json.loads(text.strip().splitlines()[-1])
 
 
-PLAY_GOAL_FPS = 10.0
+PLAY_GOAL_FPS = 60.0
 
 
 def main(paths: list[str]) -> None:
@@ -109,7 +111,8 @@ def main(paths: list[str]) -> None:
           f"  goal median < {WIDGET_GOAL_MS:.0f} ms")
     for path, measured in results:
         for row in measured["latency"]:
-            flag = "ok" if row["median_ms"] < WIDGET_GOAL_MS else "SLOW"
+            flag = ("ok" if row["median_ms"] < WIDGET_GOAL_MS else
+                    "over 50" if row["median_ms"] <= WIDGET_LIMIT_MS else "SLOW")
             if row["updates"] < row["repeats"]:
                 flag += f" (figure updated {row['updates']}/{row['repeats']})"
             print(f"{path.stem[:28]:<28} {row['title'][:40]:<40} {row['control']:<10} "

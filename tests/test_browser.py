@@ -8,17 +8,11 @@ the epochs advance, then Pause. Screenshots of each panel go to build/screenshot
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import os
 import re
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,19 +21,10 @@ from conftest import NOTEBOOKS, ROOT, chromium_or_skip
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 SCREENSHOTS = ROOT / "build" / "screenshots"
-# Chromium as root on a machine without a display or network beyond localhost:
-# no sandbox (root), no GPU, no background connections that would be refused.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage"]
-
-
-# JupyterLab settings for the test: every cell stays in the page (no windowing),
-# and no news toast covers the notebook.
-SETTINGS = {
-    "notebook-extension:tracker": {"windowingMode": "none"},
-    "apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
-}
+_spec = importlib.util.spec_from_file_location("labserver", ROOT / "tools" / "labserver.py")
+labserver = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(labserver)
+CHROMIUM_ARGS = labserver.CHROMIUM_ARGS
 
 
 # Sliders that must change the plot, besides the first slider of every panel.
@@ -52,56 +37,17 @@ MUST_CHANGE = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    r"""A JupyterLab server on 127.0.0.1 serving a copy of notebooks/; stopped by its PID."""
+    r"""A JupyterLab server on 127.0.0.1 serving a copy of notebooks/ (tools/labserver.py)."""
     chromium_or_skip()
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    settings = root / "settings" / "@jupyterlab"
-    for plugin, values in SETTINGS.items():
-        package, name = plugin.split(":")
-        (settings / package).mkdir(parents=True, exist_ok=True)
-        (settings / package / f"{name}.jupyterlab-settings").write_text(json.dumps(values))
-    port, token = _free_port(), secrets.token_hex(16)
-    log = open(root / "jupyterlab.log", "w")  # noqa: SIM115 (closed at teardown)
-    command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}", "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        f"--LabApp.workspaces_dir={root / 'workspaces'}",
-        f"--LabApp.user_settings_dir={root / 'settings'}",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("JupyterLab did not start:\n" + (root / "jupyterlab.log").read_text())
-            time.sleep(0.5)
-    yield url, token
-    os.killpg(server.pid, signal.SIGTERM)  # the server and the kernels it started
     try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
-    log.close()
+        with labserver.running(root) as (url, token):
+            yield url, token
+    except labserver.ServerError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="module")
@@ -113,11 +59,6 @@ def browser(lab):
                                               args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
-
-
-def _menu(page, menu: str, item: str) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
-    page.locator(".lm-Menu-itemLabel", has_text=item).first.click()
 
 
 def _move_slider(page, plot, slider, name: str, must_change: bool) -> None:
@@ -174,31 +115,8 @@ def test_notebook_runs_and_widgets_respond(lab, browser, notebook):
     url, token = lab
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     try:
-        # a workspace of its own: only this notebook open, whatever ran before
-        page.goto(f"{url}/lab/workspaces/{notebook.stem}/tree/notebooks/{notebook.name}"
-                  f"?reset&token={token}")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                               state="attached", timeout=90_000)
-        # Clear the stored outputs first, so that "[n]" prompts can only come from this run.
-        _menu(page, "Edit", "Clear Outputs of All Cells")
+        labserver.run_all(page, url, token, notebook)
         code_cells = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt")
-        page.wait_for_function(
-            """() => [...document.querySelectorAll(
-                '.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')]
-                .every(p => !/\\d/.test(p.textContent))""", timeout=30_000)
-        _menu(page, "Run", "Run All Cells")
-        page.wait_for_function(
-            """() => {
-                const prompts = [...document.querySelectorAll(
-                    '.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')];
-                const idle = document.querySelector(
-                    ".jp-Notebook-ExecutionIndicator[data-status='idle']");
-                return idle && prompts.length > 0
-                    && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-            }""",
-            timeout=240_000,
-        )
         assert code_cells.count() > 0
         errors = page.locator(".jp-OutputArea-output[data-mime-type="
                               "'application/vnd.jupyter.stderr']")

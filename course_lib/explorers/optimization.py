@@ -219,7 +219,8 @@ class OverfittingLab:
         epoch, whatever the total), more epochs go on from the last one; a new patience
         needs no training at all.
         """
-        key = (width, layers, dropout, l2, n_train)
+        # rounded: a slider's steps give 0.0025 or 0.0025000000000000005 for one value
+        key = (width, layers, round(dropout, 9), round(l2, 9), n_train)
         training = self.runs.pop(key, None)
         if training is None:
             X, y = datasets.moons(n_train, np.random.default_rng(self.seed), noise=0.3)
