@@ -89,11 +89,14 @@ def _change_and_wait(page, act) -> float | None:
 
 def _slider(page, slider) -> list[float]:
     handle = slider.locator(".noUi-handle")
+    # one step away and back, again and again (the handle's aria values are those of the
+    # first rendering: read them once)
+    away, back = "ArrowRight", "ArrowLeft"
+    if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax"):
+        away, back = back, away
     times = []
     for k in range(REPEATS):
-        at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-        at_min = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemin")
-        key = "ArrowLeft" if at_max or (k % 2 and not at_min) else "ArrowRight"
+        key = back if k % 2 else away
         handle.focus()
         latency = _change_and_wait(page, lambda key=key: handle.press(key))
         if latency is not None:

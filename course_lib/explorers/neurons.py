@@ -180,6 +180,11 @@ class PerceptronExplorer:
         ax_err.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax_err.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax_err.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
+        # what an epoch changes is drawn over the saved rest of the figure; a new training
+        # run with new limits draws everything again
+        self.live.animate(self.regions, *self.dots, self.line, self.err_line, self.now,
+                          ax_data.title)
+        self.limits = None
         play_box, self.epoch_slider = play_control("show epoch", max=epochs, value=epochs)
         self.epoch_slider.layout.width = "280px"
         # the training run on show: its settings, its history and data, the tick widths
@@ -214,11 +219,15 @@ class PerceptronExplorer:
         self.play_box.play.max = n_epochs
         self.epoch_slider.value = n_epochs
         xlim, ylim = plotting.data_limits(X, 0.3)
-        plotting.set_region_limits(self.regions, xlim, ylim)
         plotting.update_data(self.dots, X, y)
         self.err_line.set_data(np.arange(1, n_epochs + 1), history.errors)
-        self.ax_err.set_xlim(0, max(n_epochs, 2) + 0.5)
-        self.ax_err.set_ylim(-0.3, max(history.errors.max(), 1) + 0.5)
+        limits = (xlim, ylim, max(n_epochs, 2) + 0.5, max(history.errors.max(), 1) + 0.5)
+        if limits != self.limits:  # new tick labels: everything is drawn again
+            self.limits = limits
+            plotting.set_region_limits(self.regions, xlim, ylim)
+            self.ax_err.set_xlim(0, limits[2])
+            self.ax_err.set_ylim(-0.3, limits[3])
+            self.live.invalidate()
         digits = (len(str(n_epochs)), len(str(history.errors.max())))
         if digits != self.digits:  # wider tick labels need a new layout
             self.digits = digits
