@@ -44,6 +44,11 @@ class ActivationExplorer:
             ax.grid(True, alpha=0.3)
             ax.set_title(title)
             ax.legend(loc="upper left")
+        # the curves, tangent and points are drawn over the saved axes; a new function
+        # whose range needs other limits draws everything again
+        self.live.animate(self.f_line, self.tangent, self.f_dot, self.d_line, self.d_dot,
+                          self.ax_f.get_legend(), self.ax_d.get_legend())  # legends on top
+        self.limits = None
         self.controls = {
             "name": dropdown("activation f", activations.ACTIVATIONS, name),
             "net_0": slider("point net₀", -4.0, 4.0, 0.1, 0.5),
@@ -62,8 +67,13 @@ class ActivationExplorer:
         self.f_dot.set_data([net_0], [y0])
         self.d_dot.set_data([net_0], [slope])
         self.tangent.set_data(self.net, y0 + slope * (self.net - net_0))
-        self.ax_f.set_ylim(min(-1.2, y.min() - 0.3), max(1.2, y.max() + 0.3))
-        self.ax_d.set_ylim(-0.1, max(1.2, dy.max() + 0.2))
+        limits = ((min(-1.2, y.min() - 0.3), max(1.2, y.max() + 0.3)),
+                  (-0.1, max(1.2, dy.max() + 0.2)))
+        if limits != self.limits:
+            self.limits = limits
+            self.ax_f.set_ylim(limits[0])
+            self.ax_d.set_ylim(limits[1])
+            self.live.invalidate()
         text = f"{name}: f({net_0:.2f}) = {y0:.4f}, f'({net_0:.2f}) = {slope:.4f}"
         if name in KINKS and abs(net_0) < 1e-9:
             text += f" (f' is undefined at the kink net = 0; {KINKS[name]} there)"
@@ -107,6 +117,9 @@ class ThresholdUnitExplorer:
         ax.set_yticks([-0.5, 0, 0.5, 1, 1.5])
         ax.set_aspect("equal")
         ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
+        # the limits never change: the region, points, line and title are drawn over the
+        # saved axes
+        self.live.animate(self.regions, *self.dots, self.line, ax.title)
         self.controls = {
             "w1": slider("w₁", -2.0, 2.0, 0.5, w1, readout_format=".1f"),
             "w2": slider("w₂", -2.0, 2.0, 0.5, w2, readout_format=".1f"),
