@@ -274,6 +274,10 @@ class TemperatureSampler:
         ax.set_ylabel("P(next character)")
         ax.set_xlabel("the most likely next characters")
         ax.set_title("Next character after the prompt")
+        # a temperature changes the bars and the title only (the order of the characters is
+        # that of net_k); a prompt with other characters draws everything again
+        self.live.animate(*self.bars, ax.title)
+        self.names = None  # the characters under the bars
         prompt = dropdown("prompt", prompts)
         prompt.layout.width = "420px"
         self.controls = {
@@ -301,7 +305,10 @@ class TemperatureSampler:
         for bar, k in zip(self.bars, best, strict=True):
             bar.set_height(p[k])
         names = [repr(codec.alphabet[k])[1:-1] or " " for k in best]
-        self.ax.set_xticks(self.positions, [n if n != " " else "space" for n in names])
+        if names != self.names:
+            self.names = names
+            self.ax.set_xticks(self.positions, [n if n != " " else "space" for n in names])
+            self.live.invalidate()
         if self.compact:  # the prompt is in the text beside the figure
             self.ax.set_title(f"Next character at temperature {temperature:.2f}")
         else:
