@@ -126,6 +126,10 @@ class StridePaddingExplorer:
         }
         for control in self.controls.values():
             control.layout.width = self.CONTROL_WIDTH
+        # a new position moves the two marks over the saved grids; other settings draw
+        # everything again
+        self.live.animate(self.chosen, self.chosen_out)
+        self.key = None  # (n, k, stride, padding) of the grids drawn
         self.panel = LivePanel(self.controls, self.update, self.live,
                                title="Stride and padding explorer")
         self.panel.explorer = self
@@ -162,28 +166,19 @@ class StridePaddingExplorer:
             self._show(False)
             self.message.set_text(f"k = {k} > n + 2p = {n + 2 * padding}:\n"
                                   "no kernel position fits")
+            self.key = None  # the next setting that fits draws everything again
+            self.live.invalidate()
             raise
         self._show(True)
         self.controls["position"].max = n_out * n_out - 1
-        x = self.image[:n, :n]
-        kernel = np.tile(np.array([1.0, 0.0, -1.0])[np.linspace(0, 2, k).round().astype(int)],
-                         (k, 1))
-        out = conv.cross_correlate2d(x, kernel, stride, padding)
-        m = n + 2 * padding
-        self.grid_in.update(np.pad(x, padding), f"input {n}x{n}, padding {padding}: {m}x{m}",
-                            vmin=0, vmax=30)  # light cells: the numbers stay readable
-        self.shading.set_data(self._shading(n, k, stride, padding))
-        self.shading.set_extent((-0.5, m - 0.5, m - 0.5, -0.5))
-        self.border.set_bounds(-0.5, -0.5, m, m)
         position = min(position, n_out * n_out - 1)
         pi, pj = divmod(position, n_out)
-        corners = [(j * stride, i * stride) for i in range(n_out) for j in range(n_out)]
-        self.positions.set_segments(_outlines(corners, k))
         self.chosen.set_bounds(pj * stride - 0.5, pi * stride - 0.5, k, k)
-        limit = np.abs(out).max() + 1e-9
-        self.grid_out.update(out, f"output {n_out}x{n_out} (vertical-edge kernel {k}x{k})",
-                             vmin=-limit, vmax=limit)
         self.chosen_out.set_bounds(pj - 0.5, pi - 0.5, 1, 1)
+        if (n, k, stride, padding) != self.key:
+            self.key = (n, k, stride, padding)
+            self._draw_grids(n, k, stride, padding, n_out)
+            self.live.invalidate()
         skipped = conv.uncovered(n, k, stride, padding)
         text = (f"n_out = floor((n + 2p - k) / s) + 1 = floor(({n} + 2·{padding} - {k}) / "
                 f"{stride}) + 1 = {n_out}")
@@ -194,6 +189,24 @@ class StridePaddingExplorer:
             text += (f"; the stride s = {stride} is larger than the kernel k = {k}: input rows "
                      f"and columns {skipped} between the windows are never covered (pink)")
         return text
+
+    def _draw_grids(self, n, k, stride, padding, n_out) -> None:
+        r"""The padded input with its shading and every kernel position, and the output."""
+        x = self.image[:n, :n]
+        kernel = np.tile(np.array([1.0, 0.0, -1.0])[np.linspace(0, 2, k).round().astype(int)],
+                         (k, 1))
+        out = conv.cross_correlate2d(x, kernel, stride, padding)
+        m = n + 2 * padding
+        self.grid_in.update(np.pad(x, padding), f"input {n}x{n}, padding {padding}: {m}x{m}",
+                            vmin=0, vmax=30)  # light cells: the numbers stay readable
+        self.shading.set_data(self._shading(n, k, stride, padding))
+        self.shading.set_extent((-0.5, m - 0.5, m - 0.5, -0.5))
+        self.border.set_bounds(-0.5, -0.5, m, m)
+        corners = [(j * stride, i * stride) for i in range(n_out) for j in range(n_out)]
+        self.positions.set_segments(_outlines(corners, k))
+        limit = np.abs(out).max() + 1e-9
+        self.grid_out.update(out, f"output {n_out}x{n_out} (vertical-edge kernel {k}x{k})",
+                             vmin=-limit, vmax=limit)
 
 
 def stride_padding_explorer(seed: int = 0) -> LivePanel:
