@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..activations import sigmoid
 from ..gradcheck import numerical_gradient, relative_error
 from .checker import Result
 
@@ -35,10 +36,6 @@ class _Gradients:
     loss: Callable[..., float]  # loss(**case): the forward pass and the loss, nothing else
     parts: tuple[tuple[str, str], ...]  # (returned part, the argument it differentiates)
     arguments: tuple[str, ...]  # the function's arguments, in order
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _dense_case(rng):
@@ -61,7 +58,7 @@ def _mlp_case(rng):
 
 def _mlp_loss(X, y, W1, b1, W2, b2):
     # o = tanh(X W1 + b1), y_hat = sigma(o W2 + b2), the binary cross-entropy averaged
-    y_hat = _sigmoid(np.tanh(X @ W1 + b1) @ W2 + b2)[:, 0]
+    y_hat = sigmoid(np.tanh(X @ W1 + b1) @ W2 + b2)[:, 0]
     return float(-np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)))
 
 
