@@ -29,6 +29,8 @@ def _finite(value: numbers.Real) -> bool:
 
 def check_positive(value, name: str) -> float:
     r"""Return ``value`` as a float if it is a finite number > 0, else raise."""
+    if type(value) is float and 0.0 < value < math.inf:  # the common case (every SGD step)
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a positive number; got {type(value).__name__}")
     if not _finite(value) or value <= 0:

@@ -37,8 +37,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
-__all__ = ["LiveFigure", "LivePanel", "dropdown", "live_panels", "play_control", "progress_bar",
-           "slider"]
+__all__ = ["LiveFigure", "LivePanel", "dropdown", "from_front_end", "live_panels",
+           "play_control", "progress_bar", "slider"]
 
 _PANELS: list[weakref.ref] = []
 
@@ -63,11 +63,15 @@ class LiveFigure:
     dpi : resolution of the PNG
     slide_figsize : the size on a slide (after :func:`plotting.projector_style`); by
         default ``figsize`` shrunk into :data:`plotting.PROJECTOR_LIVE_BOX`
+    paint_in_browser : bool
+        Once a student moves a control (:meth:`LivePanel.go_live`), paint the
+        animated artists in the browser (:mod:`course_lib.figure_canvas`) instead of
+        sending a PNG per frame; for figures that animate many frames a second.
     subplot_kw : passed to ``Figure.subplots``
     """
 
     def __init__(self, nrows: int = 1, ncols: int = 1, figsize=(10, 4), dpi: int = 80,
-                 slide_figsize=None, **subplot_kw):
+                 slide_figsize=None, paint_in_browser: bool = False, **subplot_kw):
         import matplotlib
 
         from . import plotting
@@ -91,6 +95,9 @@ class LiveFigure:
             self.image.layout.margin = "4px 0"
         self._animated: list = []
         self._background = None
+        self.paint_in_browser = paint_in_browser
+        self.canvas_view = None  # the FigureCanvas, once painting in the browser
+        self._rasters: dict = {}  # figure_canvas.frame_layers' pictures of rastered artists
 
     def animate(self, *artists) -> None:
         r"""Declare the artists that change from frame to frame, in drawing order.
@@ -110,6 +117,31 @@ class LiveFigure:
         r"""Draw everything again at the next render (after a change to a static artist)."""
         self._background = None
 
+    def _draw_static(self) -> bool:
+        r"""Leave the figure's static part (all but the animated artists) in the canvas's buffer.
+
+        Draws it in full when needed (the first time, after :meth:`invalidate`) and
+        returns True then; otherwise restores the saved copy and returns False.
+        """
+        canvas = self.figure.canvas
+        if self._background is not None:
+            canvas.restore_region(self._background)
+            return False
+        if self._projector:  # a slide deck: no text under the projector's minimum
+            from matplotlib.text import Text
+
+            from .plotting import PROJECTOR_MIN_POINTS
+
+            for text in self.figure.findobj(Text):
+                text.set_fontsize(max(text.get_fontsize(), PROJECTOR_MIN_POINTS))
+        canvas.draw()  # animated artists are left out of a full draw
+        if not isinstance(self.figure.get_layout_engine(), PlaceHolderLayoutEngine):
+            self.figure.set_layout_engine("none")
+        if self._animated:
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        self._rasters.clear()  # the layout may have moved them
+        return True
+
     def render(self) -> bytes:
         r"""Draw the figure and return it as PNG bytes.
 
@@ -118,23 +150,10 @@ class LiveFigure:
         With animated artists (:meth:`animate`) only those are drawn again.
         """
         canvas = self.figure.canvas
-        if self._background is not None:
-            canvas.restore_region(self._background)
-        else:
-            if self._projector:  # a slide deck: no text under the projector's minimum
-                from matplotlib.text import Text
-
-                from .plotting import PROJECTOR_MIN_POINTS
-
-                for text in self.figure.findobj(Text):
-                    text.set_fontsize(max(text.get_fontsize(), PROJECTOR_MIN_POINTS))
-            canvas.draw()  # animated artists are left out of a full draw
-            if not isinstance(self.figure.get_layout_engine(), PlaceHolderLayoutEngine):
-                self.figure.set_layout_engine("none")
-            if self._animated:
-                self._background = canvas.copy_from_bbox(self.figure.bbox)
+        self._draw_static()
         for artist in self._animated:
             self.figure.draw_artist(artist)
+        self._rasters.clear()  # their artists are no longer stale: draw them afresh
         width, height = canvas.get_width_height(physical=True)
         image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(),
                                      "raw", "RGBA", 0, 1)
@@ -142,14 +161,55 @@ class LiveFigure:
         image.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
+    def go_live(self) -> bool:
+        r"""Paint in the browser from now on, if ``paint_in_browser``; True if the view changed.
+
+        Makes :attr:`canvas_view` (a :class:`~course_lib.figure_canvas.FigureCanvas`
+        showing the current picture); the panel shows it in place of :attr:`image`.
+        """
+        if not (self.paint_in_browser and self._animated) or self.canvas_view is not None:
+            return False
+        from .figure_canvas import FigureCanvas
+
+        layout = self.image.layout
+        self.canvas_view = FigureCanvas(layout=widgets.Layout(
+            width=layout.width, max_width=layout.max_width, align_self=layout.align_self,
+            margin=layout.margin))
+        self.canvas_view.add_class("course-plot")
+        self._paint()
+        return True
+
+    def _paint(self) -> None:
+        r"""Send the canvas the new frame: the layers, and what else changed."""
+        import numpy as np
+
+        from .figure_canvas import frame_layers, png
+
+        view, canvas = self.canvas_view, self.figure.canvas
+        background = None
+        if self._background is None or not view.background:
+            self._draw_static()
+            background = png(np.asarray(canvas.buffer_rgba()))
+        layers, rasters = frame_layers(self.figure, self._animated, self._rasters)
+        width, height = canvas.get_width_height(physical=True)
+        with view.hold_sync():
+            if background is not None:
+                view.background = background
+            view.width, view.height = width, height
+            view.layers, view.rasters = layers, rasters
+            view.frame += 1
+
     def relayout(self) -> None:
         r"""Lay the axes out again at the next render (after limits or labels changed size)."""
         self.figure.set_layout_engine("constrained")
         self._background = None
 
     def refresh(self) -> None:
-        r"""Send the current state of the figure to the front end."""
-        self.image.value = self.render()
+        r"""Send the current state of the figure to the front end (a PNG, or a canvas frame)."""
+        if self.canvas_view is not None:
+            self._paint()
+        else:
+            self.image.value = self.render()
 
 
 class LivePanel(widgets.VBox):
@@ -212,8 +272,25 @@ class LivePanel(widgets.VBox):
         # cannot render widgets (GitHub, nbconvert, a notebook opened without its
         # kernel state) show the plot instead of nothing.
         bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["image/png"] = base64.b64encode(self.figure.image.value).decode("ascii")
+        picture = (self.figure.image.value if self.figure.canvas_view is None
+                   else self.figure.render())
+        bundle["image/png"] = base64.b64encode(picture).decode("ascii")
         return bundle
+
+    def go_live(self) -> None:
+        r"""A student is here: let the figure paint in the browser if it can (LiveFigure.go_live).
+
+        Called on the first change that comes from the front end, never while a
+        notebook runs unattended, so that stored outputs and decks keep the PNG.
+        """
+        old = self.figure.image
+        if not self.figure.go_live():
+            return
+        new = self.figure.canvas_view
+        self.children = tuple(new if child is old else child for child in self.children)
+        for child in self.children:
+            if isinstance(child, widgets.Box) and old in child.children:
+                child.children = tuple(new if c is old else c for c in child.children)
 
     def values(self) -> dict:
         r"""The current value of every control, by name."""
@@ -224,8 +301,13 @@ class LivePanel(widgets.VBox):
         icon = {"info": "", "warning": "&#9888; ", "error": "&#10060; "}[kind]
         self.status.value = f'<span style="color:{STATUS_COLORS[kind]}">{icon}{text}</span>'
 
-    def redraw(self) -> None:
-        r"""Call ``update`` with the controls' values, show its message, refresh the figure."""
+    def redraw(self, status: bool = True) -> None:
+        r"""Call ``update`` with the controls' values, show its message, refresh the figure.
+
+        ``status=False`` leaves the status line as it is unless the message is a
+        warning or an error (for frames of an animation: the text would change faster
+        than anyone reads it, and every change costs the browser a layout).
+        """
         self._updating = True
         try:
             message = self.update_function(**self.values())
@@ -236,7 +318,8 @@ class LivePanel(widgets.VBox):
                 f"Unexpected error ({type(err).__name__}): {html.escape(str(err))}", "error")
         else:
             text, kind = message if isinstance(message, tuple) else (message, "info")
-            self.show_message(text or "", kind)
+            if status or kind != "info":
+                self.show_message(text or "", kind)
         finally:
             self._updating = False
         self.figure.refresh()
@@ -245,7 +328,17 @@ class LivePanel(widgets.VBox):
         # update() may set controls itself (e.g. the epoch slider after retraining);
         # it then uses the values it set, so those changes need no second redraw.
         if not self._updating:
+            if from_front_end(change):
+                self.go_live()
             self.redraw()
+
+
+def from_front_end(change) -> bool:
+    r"""True if the trait change ``change`` came from the browser (a student), not from code.
+
+    ipywidgets applies a front end's new values under a property lock.
+    """
+    return change["name"] in getattr(change["owner"], "_property_lock", {})
 
 
 _STYLE = {"description_width": "initial"}

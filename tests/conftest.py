@@ -21,7 +21,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
 #: course_lib's modules that draw or show; every other module is the numpy-only math core
 PRESENTATION = ("course_lib.plotting", "course_lib.network_plot", "course_lib.widgets",
-                "course_lib.explorers", "course_lib.recurrent_plot", "course_lib.network_types")
+                "course_lib.explorers", "course_lib.recurrent_plot", "course_lib.network_types",
+                "course_lib.figure_canvas")
 
 
 def module_name(path: Path) -> str:

@@ -61,6 +61,16 @@ def browser(lab):
         chromium.close()
 
 
+def _picture(plot) -> bytes:
+    r"""A screenshot of the panel's picture (b"" while a canvas is taking the PNG's place)."""
+    from playwright.sync_api import Error
+
+    try:
+        return plot.screenshot(timeout=5000)
+    except Error:  # detached: the PNG was just replaced by the canvas
+        return b""
+
+
 def _move_slider(page, plot, slider, name: str, must_change: bool) -> None:
     r"""One keyboard step of a slider (left when it sits at its maximum).
 
@@ -70,11 +80,13 @@ def _move_slider(page, plot, slider, name: str, must_change: bool) -> None:
     handle = slider.locator(".noUi-handle")
     value = handle.get_attribute("aria-valuenow")
     at_max = value == handle.get_attribute("aria-valuemax")
-    before = plot.screenshot()
+    before = _picture(plot)
+    while not before:
+        before = _picture(plot)
     handle.focus()
     handle.press("ArrowLeft" if at_max else "ArrowRight")
     deadline = time.monotonic() + (20 if must_change else 1.5)
-    while plot.screenshot() == before:
+    while _picture(plot) in (before, b""):
         if time.monotonic() > deadline:
             assert not must_change, f"the plot did not change after moving {name!r} from {value}"
             break
@@ -135,10 +147,12 @@ def test_notebook_runs_and_widgets_respond(lab, browser, notebook):
         for k in range(expected):
             panel = panels.nth(k)
             panel.scroll_into_view_if_needed()
-            plot = panel.locator("img.course-plot")
+            # the picture: a PNG, or once a student moves a control of a figure painted in
+            # the browser (course_lib/figure_canvas.py), a canvas in its place
+            plot = panel.locator(".course-plot").last
             plot.wait_for()
             page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                                   arg=plot.element_handle())
+                                   arg=panel.locator("img.course-plot").element_handle())
             panel.screenshot(path=SCREENSHOTS / f"{notebook.stem}-panel{k}.png")
             sliders = panel.locator(".widget-slider")
             assert sliders.count() > 0, f"panel {k} has no slider"

@@ -31,7 +31,7 @@ from .. import activations, datasets, plotting
 from ..mlp import MLP
 from ..network_plot import NetworkDrawing
 from ..training import History, Trainer
-from ..widgets import LiveFigure, LivePanel, dropdown, slider
+from ..widgets import LiveFigure, LivePanel, dropdown, from_front_end, slider
 
 __all__ = ["Playground", "playground"]
 
@@ -43,6 +43,8 @@ N_POINTS = 200
 REGION_RESOLUTION = 70
 MAP_RESOLUTION = 16
 FRAME_CAP_S = 0.05  # a frame stops training early after this long, to keep playing smooth
+FRAME_RATE = 66  # frames a second at most while playing (a browser paints up to 60)
+STATUS_EVERY_S = 0.1  # while playing, the status line is rewritten ten times a second
 STRUCTURE = ("dataset", "noise", "test_fraction", "layers", "width", "activation")
 #: the controls' rows: the data and the network's size; the activation and the training
 ROWS = (("dataset", "noise", "test_fraction", "layers", "width"),
@@ -115,8 +117,11 @@ class Playground:
         self.initial_loss, self.warned = None, False  # the loss before training; eta warned
         self.lim, self.grid = None, None  # the plot's limits, the node maps' grid
         self._task = None  # the Play loop while it runs
+        self._status_time = 0.0  # when the status line was last written
         # on a slide, a little wider and lower: it fits 1280x720 with its controls and title
+        # painted in the browser once a student is there: ~60 frames a second, not ~20
         self.live = LiveFigure(ncols=3, figsize=(12.5, 3.8 if plotting.PROJECTOR else 4.4), dpi=85,
+                               paint_in_browser=True,
                                gridspec_kw={"width_ratios": [1.0, 1.25, 0.95]})
         self.ax_data, self.ax_net, self.ax_loss = self.live.axes
         self.regions = plotting.plot_decision_regions(
@@ -226,7 +231,12 @@ class Playground:
     # --- actions ----------------------------------------------------------------------------
     def _act(self, action: str) -> None:
         self.action = action
-        self.panel.redraw()
+        # while playing, the status line changes STATUS_EVERY_S at most
+        now = time.perf_counter()
+        status = action != "frame" or now - self._status_time >= STATUS_EVERY_S
+        if status:
+            self._status_time = now
+        self.panel.redraw(status=status)
 
     def train(self, epochs: int,
               callback: Callable[[int, History], None] | None = None) -> History:
@@ -253,15 +263,21 @@ class Playground:
     def _on_play(self, change) -> None:
         self.play.description, self.play.icon = ("Pause", "pause") if change.new else ("Play",
                                                                                         "play")
+        if from_front_end(change):
+            self.panel.go_live()
         if change.new and (self._task is None or self._task.done()):
             self._task = asyncio.ensure_future(self._play_loop())
 
     async def _play_loop(self) -> None:
         while self.play.value:
+            start = time.perf_counter()
             self.frame()
             if self.trainer.stopped:
                 self.play.value = False
-            await asyncio.sleep(0.001)  # let the kernel handle the controls' messages
+            # at most FRAME_RATE frames a second, and always a pause in which the kernel
+            # handles the controls' messages
+            await asyncio.sleep(max(0.001, 1 / FRAME_RATE - (time.perf_counter() - start)))
+        self._act("show")  # paused: the status line of the last frame
 
     def frame(self) -> None:
         r"""One frame of playing: train ``speed`` epochs and redraw (what Play repeats)."""
