@@ -74,7 +74,8 @@ function paintLayer(ctx, layer, rasters) {
 export default {
   render({ model, el }) {
     const canvas = document.createElement("canvas");
-    canvas.style.width = "100%";
+    // its own size, shrunk to the width there is (a slide may also cap its height)
+    canvas.style.maxWidth = "100%";
     canvas.style.height = "auto";
     canvas.style.display = "block";
     el.appendChild(canvas);

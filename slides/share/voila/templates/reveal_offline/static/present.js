@@ -174,11 +174,14 @@
 
   // A slide taller than the screen: its tallest output picture shrinks (to half
   // its height at most, to stay readable) so that the slide fits; what still
-  // does not fit scrolls.
+  // does not fit scrolls. A picture is an image, or the canvas that takes a live
+  // figure's place once it is moved (course_lib/figure_canvas.js): the slide is
+  // fitted again when a canvas paints for the first time.
   function fitSlide(slide) {
     if (!slide) { return; }
     var height = Reveal.getConfig().height + 4;  // a few pixels of margin may go
-    var pictures = Array.prototype.slice.call(slide.querySelectorAll(".jp-OutputArea-output img"));
+    var pictures = Array.prototype.slice.call(
+      slide.querySelectorAll(".jp-OutputArea-output img, .jp-OutputArea-output canvas"));
     pictures.forEach(function (img) { img.style.maxHeight = ""; img.style.width = ""; });
     slide.classList.remove("course-tall");
     if (pictures.length && slide.scrollHeight > height) {
@@ -210,6 +213,12 @@
     });
     Reveal.addKeyBinding({keyCode: 83, key: "S", description: "Speaker view (notes, next slide, timer)"},
       openSpeakerView);
+    document.addEventListener("course-painted", function (event) {
+      if (!event.target.courseFitted) {
+        event.target.courseFitted = true;
+        fitCurrentSlide();
+      }
+    }, true);
     ["ready", "slidechanged", "fragmentshown", "fragmenthidden"].forEach(function (name) {
       Reveal.on(name, update);
       Reveal.on(name, fitCurrentSlide);
