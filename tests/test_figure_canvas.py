@@ -155,3 +155,29 @@ def test_a_figure_without_animated_artists_keeps_its_png():
     panel.controls["a"].set_state({"value": 0.7})
     assert live.canvas_view is None  # nothing to animate: a full draw is the PNG anyway
     assert live.image in panel.children
+
+
+def _painted_and_expected(panel) -> tuple[np.ndarray, np.ndarray]:
+    expected = np.asarray(_png(panel.figure.render()).convert("RGB"), dtype=int)
+    return composite(panel.figure.canvas_view), expected
+
+
+def test_the_gate_inspector_and_the_sampler_paint_what_the_png_shows():
+    from course_lib import sequence, sequence_data
+    from course_lib.explorers.recurrent import GateInspector, temperature_sampler
+
+    model, _, (x, y) = sequence.train_recall(6, "lstm", np.random.default_rng(0), n_train=128,
+                                             n_test=64, epochs=3, H=4)
+    panel = GateInspector(model, x, y, sequence_data.recall_symbols(), list("ABCD")).panel
+    panel.controls["t"].set_state({"value": 2})
+    assert _differing(*_painted_and_expected(panel)) < 0.02
+    panel.controls["example"].value = 3
+    assert _differing(*_painted_and_expected(panel)) < 0.02
+
+    text = sequence_data.sentences(20, np.random.default_rng(0))
+    codec = sequence_data.CharCodec(text)
+    model = sequence.SequenceClassifier(codec.size, 8, codec.size, np.random.default_rng(1),
+                                        output="every")
+    panel = temperature_sampler(model, codec, ["I was born in ", "We"], length=20)
+    panel.controls["temperature"].set_state({"value": 0.3})
+    assert _differing(*_painted_and_expected(panel)) < 0.02
