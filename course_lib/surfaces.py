@@ -15,6 +15,7 @@ shape (...) and has its gradient dL/dw of shape (..., 2).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -94,13 +95,18 @@ def _descend(grad, w, eta=0.02, steps=5000) -> tuple[float, float]:
     return float(w[0]), float(w[1])
 
 
+@functools.cache
+def _landscape_minimum() -> tuple[float, float]:
+    return _descend(_landscape_grad, _WELLS[0][0])  # 5000 steps: found once, then remembered
+
+
 def landscape() -> Surface:
     r"""A non-convex solution landscape: one global and two local minima in a wide bowl.
 
     The global minimum lies near, not at, the deepest well's centre (the bowl
     pulls it inwards); it is found by gradient descent from that centre.
     """
-    minimum = _descend(_landscape_grad, _WELLS[0][0])
+    minimum = _landscape_minimum()
     return Surface(name="landscape (local minima)", loss=_landscape_loss, grad=_landscape_grad,
                    minimum=minimum, xlim=(-2.5, 2.5), ylim=(-2.2, 2.5), start=(-1.0, 1.3))
 

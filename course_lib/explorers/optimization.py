@@ -62,7 +62,8 @@ class TrajectoryLab:
         self.live = LiveFigure(ncols=2, figsize=(11, 4.0), slide_figsize=(12.2, 3.1),
                                gridspec_kw={"width_ratios": [1.15, 1.0]})
         self.ax_map, self.ax_loss = ax_map, ax_loss = self.live.axes
-        self.surface_name, self.star = None, []  # the surface drawn, and its minimum's star
+        self.surface_name = None  # the surface shown
+        self.drawn = {}  # surface name -> its contours and minimum's star, once drawn
         self.paths, self.ends, self.curves = [], [], []
         for name in optim.METHODS:  # gradient descent, momentum, Nesterov
             color = COLORS[name]
@@ -91,26 +92,39 @@ class TrajectoryLab:
             "sigma": slider("gradient noise σ", 0.0, 5.0, 0.25, 0.0, heavy=True),
             "steps": slider("steps", 10, 500, 10, 200, heavy=True),
         }
+        # every surface made once now (the landscape finds its minimum by 5000 steps of
+        # descent), so that choosing one later costs only drawing the figure
+        self.surfaces = {name: make() for name, make in surfaces.SURFACES.items()}
+        for name, made in self.surfaces.items():  # and its contours drawn once, kept hidden
+            self._draw_surface(name, made)
         self.panel = LivePanel(self.controls, self.update, self.live,
                                title="Optimisers racing on a loss surface")
         self.panel.explorer = self
 
-    def _draw_surface(self, s) -> None:
-        for artist in [*self.ax_map.collections, *self.star]:
-            artist.remove()
-        plotting.plot_surface_contours(s, self.ax_map)
-        self.star = self.ax_map.lines[-1:]  # the minimum's star, drawn by plot_surface_contours
+    def _draw_surface(self, name: str, s) -> None:
+        r"""Show surface ``name``'s contours; each surface's are drawn once, then kept hidden."""
+        for drawn in self.drawn.values():
+            for artist in drawn:
+                artist.set_visible(False)
+        if name not in self.drawn:
+            before = [*self.ax_map.collections, *self.ax_map.lines]
+            plotting.plot_surface_contours(s, self.ax_map)
+            self.drawn[name] = [a for a in (*self.ax_map.collections, *self.ax_map.lines)
+                                if a not in before]  # the contours and the minimum's star
+        for artist in self.drawn[name]:
+            artist.set_visible(True)
+        self.ax_map.set(xlim=s.xlim, ylim=s.ylim, title=s.name)
         self.live.invalidate()
 
     def update(self, surface, x0, y0, eta, mu, schedule, sigma, steps):
         r"""Race the three optimisers; a new surface starts from its own start point."""
-        s = surfaces.SURFACES[surface]()
+        s = self.surfaces[surface]
         if surface != self.surface_name:
             if self.surface_name is not None:
                 x0, y0 = s.start
                 self.controls["x0"].value, self.controls["y0"].value = x0, y0
             self.surface_name = surface
-            self._draw_surface(s)
+            self._draw_surface(surface, s)
         best = float(s.loss(np.array(s.minimum)))
         start = (x0, y0)
         self.start_dot.set_data([x0], [y0])
