@@ -65,13 +65,15 @@ class LiveFigure:
         default ``figsize`` shrunk into :data:`plotting.PROJECTOR_LIVE_BOX`
     paint_in_browser : bool
         Once a student moves a control (:meth:`LivePanel.go_live`), paint the
-        animated artists in the browser (:mod:`course_lib.figure_canvas`) instead of
-        sending a PNG per frame; for figures that animate many frames a second.
+        animated artists (:meth:`animate`) in the browser
+        (:mod:`course_lib.figure_canvas`) instead of sending a PNG per change. A
+        figure without animated artists is drawn in full at every change anyway and
+        keeps its PNG.
     subplot_kw : passed to ``Figure.subplots``
     """
 
     def __init__(self, nrows: int = 1, ncols: int = 1, figsize=(10, 4), dpi: int = 80,
-                 slide_figsize=None, paint_in_browser: bool = False, **subplot_kw):
+                 slide_figsize=None, paint_in_browser: bool = True, **subplot_kw):
         import matplotlib
 
         from . import plotting

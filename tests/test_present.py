@@ -130,6 +130,8 @@ def test_first_slide_appears_before_the_notebook_has_run(deck_page):
 
 
 def test_a_slider_recomputes_its_picture(deck_page):
+    from playwright.sync_api import Error as PlaywrightError
+
     page = deck_page["page"]
     page.wait_for_selector("img.widget-image", state="attached", timeout=120_000)
     page.locator("body").click(position={"x": 5, "y": 5})
@@ -142,6 +144,10 @@ def test_a_slider_recomputes_its_picture(deck_page):
     page.wait_for_timeout(1000)
     image = page.locator(present + "img.widget-image").first
     before = image.get_attribute("src")
+    # moved, a figure with animated parts is painted on a canvas in the picture's place
+    # (course_lib/figure_canvas.js), which says so with a "course-painted" event
+    page.evaluate("() => { window.coursePainted = 0; document.addEventListener("
+                  "'course-painted', () => { window.coursePainted += 1; }, true); }")
     handle = page.locator(present + ".noUi-handle").first
     box = handle.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -150,7 +156,16 @@ def test_a_slider_recomputes_its_picture(deck_page):
     page.mouse.move(x + 30, y, steps=5)
     page.mouse.up()
     deadline = time.monotonic() + 20
-    while image.get_attribute("src") == before:
+
+    def changed() -> bool:
+        if page.evaluate("() => window.coursePainted") > 0:
+            return True
+        try:
+            return image.get_attribute("src", timeout=2000) != before
+        except PlaywrightError:  # the picture gave way to its canvas: painted soon
+            return False
+
+    while not changed():
         assert time.monotonic() < deadline, "the plot did not change after dragging a slider"
         page.wait_for_timeout(200)
     height = page.evaluate("() => Reveal.getCurrentSlide().scrollHeight")

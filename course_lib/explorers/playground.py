@@ -119,9 +119,9 @@ class Playground:
         self._task = None  # the Play loop while it runs
         self._status_time = 0.0  # when the status line was last written
         # on a slide, a little wider and lower: it fits 1280x720 with its controls and title
-        # painted in the browser once a student is there: ~60 frames a second, not ~20
+        # painted in the browser once a student is there (LiveFigure's default): ~50 frames
+        # a second here, not ~20
         self.live = LiveFigure(ncols=3, figsize=(12.5, 3.8 if plotting.PROJECTOR else 4.4), dpi=85,
-                               paint_in_browser=True,
                                gridspec_kw={"width_ratios": [1.0, 1.25, 0.95]})
         self.ax_data, self.ax_net, self.ax_loss = self.live.axes
         self.regions = plotting.plot_decision_regions(

@@ -162,13 +162,11 @@ class GateInspector:
         Each column is a subfigure with its own layout, so that the cell diagram's
         height is not cut by the heat maps' tick labels.
         """
-        # painted in the browser once a student moves a control: the heat maps and the
-        # cell's lines travel as arrays, not as a new PNG of the whole figure
         if self.compact:  # a slide: the heat maps, the cell, the answer (no C_t bars)
-            live = LiveFigure(figsize=(12, 3.4), paint_in_browser=True)
+            live = LiveFigure(figsize=(12, 3.4))
             widths = [6.0, 4.4, 1.6]
         else:  # the notebook: the heat maps; the cell above the two bar charts
-            live = LiveFigure(figsize=(12, 8.5), paint_in_browser=True)
+            live = LiveFigure(figsize=(12, 8.5))
             widths = [6.3, 5.7]
         live.axes.remove()
         with matplotlib.rc_context(plotting.PROJECTOR_RC if plotting.PROJECTOR else FIGURE_RC):
@@ -267,8 +265,7 @@ class TemperatureSampler:
                  top: int = 12, compact: bool | None = None):
         self.model, self.codec, self.length, self.top = model, codec, length, top
         self.compact = plotting.PROJECTOR if compact is None else compact
-        self.live = LiveFigure(figsize=(7, 3.1) if self.compact else (10, 3.6),
-                               paint_in_browser=True)
+        self.live = LiveFigure(figsize=(7, 3.1) if self.compact else (10, 3.6))
         self.ax = ax = self.live.axes
         self.nets = {}  # prompt -> net of the next character, computed once per prompt
         self.positions = np.arange(top)
