@@ -108,6 +108,10 @@ def _play_and_see_training_advance(page, panel, play) -> None:
         assert time.monotonic() < deadline, f"Play did not train: {status.inner_text()}"
         page.wait_for_timeout(200)
     play.click()  # Pause
+    # the button shows "Play" again once the kernel has seen the click (a busy machine may
+    # take a moment); from then on, no more epochs
+    page.wait_for_function("b => b.textContent.includes('Play')", arg=play.element_handle(),
+                           timeout=10_000)
     page.wait_for_timeout(500)
     paused = epoch()
     page.wait_for_timeout(1000)
