@@ -234,17 +234,18 @@ class PerceptronExplorer:
         xlim, ylim = plotting.data_limits(X, 0.3)
         plotting.update_data(self.dots, X, y)
         self.err_line.set_data(np.arange(1, n_epochs + 1), history.errors)
-        # the error axis spans the epochs allowed, not those run (a run that converges
-        # early ends part way along), and at least 4 errors, a logic gate's 4 points: the
-        # data sets share one view and one layout
-        limits = (xlim, ylim, max(epochs, 2) + 0.5, max(history.errors.max(), 4) + 0.5)
+        # the error axis spans the epochs allowed, rounded up to 10, 25, 50 or 100 (a
+        # run that converges early ends part way along), and at least 4 errors, a logic
+        # gate's 4 points: the data sets, and most epoch budgets, share one view and layout
+        span = next(n for n in (10, 25, 50, 100, epochs) if n >= epochs)
+        limits = (xlim, ylim, span + 0.5, max(history.errors.max(), 4) + 0.5)
         if limits != self.limits:  # new tick labels: everything is drawn again
             self.limits = limits
             plotting.set_region_limits(self.regions, xlim, ylim)
             self.ax_err.set_xlim(0, limits[2])
             self.ax_err.set_ylim(-0.3, limits[3])
             self.live.invalidate()
-        digits = (len(str(epochs)), len(str(history.errors.max())))
+        digits = (len(str(span)), len(str(history.errors.max())))
         if digits != self.digits:  # wider tick labels need a new layout
             self.digits = digits
             self.live.relayout()
