@@ -163,9 +163,12 @@ class SOMExplorer:
         self.qe_line.set_data(epochs, history.quantisation_error)
         self.te_line.set_data(epochs, history.topographic_error)
         top = max(1.0, 1.05 * float(np.nanmax(history.quantisation_error)))
-        if E != self.epochs_shown or self.ax_err.get_ylim()[1] != top:
-            self.epochs_shown = E  # new ticks: draw everything once
-            self.ax_err.set(xlim=(-0.02 * E, 1.02 * E), ylim=(0, top))
+        # the x axis spans the epochs rounded up to 10, 25, 40 or 60: a step of the epochs
+        # slider mostly keeps the view, and only the curves are drawn again
+        span = next(n for n in (10, 25, 40, 60, E) if n >= E)
+        if span != self.epochs_shown or self.ax_err.get_ylim()[1] != top:
+            self.epochs_shown = span  # new ticks: draw everything once
+            self.ax_err.set(xlim=(-0.02 * span, 1.02 * span), ylim=(0, top))
             self.live.invalidate()
         self.epoch_slider.max = E
         self.play_box.play.max = E
