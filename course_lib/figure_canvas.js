@@ -78,7 +78,14 @@ export default {
     canvas.style.maxWidth = "100%";
     canvas.style.height = "auto";
     canvas.style.display = "block";
-    el.appendChild(canvas);
+    // its size at once, and out of the layout until its first frame is painted: the
+    // PNG before it stays in place until then, and the page does not jump
+    canvas.width = model.get("width") || 300;
+    canvas.height = model.get("height") || 150;
+    const box = document.createElement("div");
+    box.style.display = "none";
+    box.appendChild(canvas);
+    el.appendChild(box);
     const ctx = canvas.getContext("2d");
     // Frames arrive with the kernel's jitter: a few are kept decoded in a queue and
     // painted one per animation frame, so that a kernel sending 60 or more a second
@@ -102,6 +109,15 @@ export default {
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       if (f.background) ctx.drawImage(f.background, 0, 0);
       for (const layer of f.layers) paintLayer(ctx, layer, f.rasters);
+      if (!last) {
+        // the PNG this canvas takes over from stays until now: no blank frame in between
+        const png = el.previousElementSibling;
+        if (png && png.tagName === "IMG" && png.classList.contains("course-plot")) {
+          png.style.display = "none";
+        }
+        box.style.display = "";
+        el.dataset.painted = "true"; // for tests: the canvas shows the picture from now on
+      }
       last = f;
       // for benchmarks and tests: a new picture is on the canvas (detail: the kernel's count)
       el.dispatchEvent(new CustomEvent("course-painted", { bubbles: true, detail: f.frame }));

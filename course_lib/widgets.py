@@ -167,16 +167,19 @@ class LiveFigure:
         r"""Paint in the browser from now on, if ``paint_in_browser``; True if the view changed.
 
         Makes :attr:`canvas_view` (a :class:`~course_lib.figure_canvas.FigureCanvas`
-        showing the current picture); the panel shows it in place of :attr:`image`.
+        showing the current picture); the panel shows it in place of :attr:`image`
+        (placed after it; the browser hides the image once the canvas has painted).
         """
         if not (self.paint_in_browser and self._animated) or self.canvas_view is not None:
             return False
         from .figure_canvas import FigureCanvas
 
         layout = self.image.layout
+        # no width of its own: it is as wide as its canvas (the figure's pixels, shrunk to
+        # the width there is), and takes no room before its first frame is painted
         self.canvas_view = FigureCanvas(layout=widgets.Layout(
-            width=layout.width, max_width=layout.max_width, align_self=layout.align_self,
-            margin=layout.margin))
+            max_width=layout.max_width, align_self=layout.align_self,
+            margin=layout.margin or "var(--jp-widgets-margin, 2px)"))  # the image's margin
         self.canvas_view.add_class("course-plot")
         self._paint()
         return True
@@ -285,14 +288,21 @@ class LivePanel(widgets.VBox):
         Called on the first change that comes from the front end, never while a
         notebook runs unattended, so that stored outputs and decks keep the PNG.
         """
-        old = self.figure.image
+        image = self.figure.image
         if not self.figure.go_live():
             return
-        new = self.figure.canvas_view
-        self.children = tuple(new if child is old else child for child in self.children)
+        # the canvas goes right after the image, which the browser hides once the canvas
+        # has painted its first frame (figure_canvas.js): never a blank picture between
+        canvas = self.figure.canvas_view
+
+        def after_image(children):
+            return tuple(c for child in children
+                         for c in ((child, canvas) if child is image else (child,)))
+
+        self.children = after_image(self.children)
         for child in self.children:
-            if isinstance(child, widgets.Box) and old in child.children:
-                child.children = tuple(new if c is old else c for c in child.children)
+            if isinstance(child, widgets.Box) and image in child.children:
+                child.children = after_image(child.children)
 
     def values(self) -> dict:
         r"""The current value of every control, by name."""
@@ -338,9 +348,10 @@ class LivePanel(widgets.VBox):
 def from_front_end(change) -> bool:
     r"""True if the trait change ``change`` came from the browser (a student), not from code.
 
-    ipywidgets applies a front end's new values under a property lock.
+    ipywidgets applies a front end's new values under a property lock: a slider's
+    ``value``, or a menu's ``index`` (its ``value`` follows while the lock is held).
     """
-    return change["name"] in getattr(change["owner"], "_property_lock", {})
+    return bool(getattr(change["owner"], "_property_lock", None))
 
 
 _STYLE = {"description_width": "initial"}

@@ -152,8 +152,9 @@ def test_notebook_runs_and_widgets_respond(lab, browser, notebook):
             panel = panels.nth(k)
             panel.scroll_into_view_if_needed()
             # the picture: a PNG, or once a student moves a control of a figure painted in
-            # the browser (course_lib/figure_canvas.py), a canvas in its place
-            plot = panel.locator(".course-plot").last
+            # the browser (course_lib/figure_canvas.py), the canvas after it once it has
+            # painted (the PNG is hidden then)
+            plot = panel.locator("img.course-plot:visible, .course-plot[data-painted]").last
             plot.wait_for()
             page.wait_for_function("img => img.complete && img.naturalWidth > 0",
                                    arg=panel.locator("img.course-plot").element_handle())

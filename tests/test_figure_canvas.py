@@ -145,8 +145,18 @@ def test_only_a_student_s_change_makes_the_canvas():
     pg.panel.controls["width"].set_state({"value": 5})  # what a message from the browser does
     assert seen == [True]
     view = pg.live.canvas_view
-    assert isinstance(view, FigureCanvas) and view in pg.panel.children
-    assert image not in pg.panel.children
+    assert isinstance(view, FigureCanvas)
+    # the canvas right after the image, which the browser hides once the canvas has painted
+    children = list(pg.panel.children)
+    assert children.index(view) == children.index(image) + 1
+    # a menu (and a selection slider) sends its index; its value follows under the same lock
+    menu = pg.panel.controls["activation"]
+    menu.observe(lambda change: seen.append(from_front_end(change)), names="value")
+    seen.clear()
+    menu.set_state({"index": (menu.index + 1) % len(menu.options)})
+    assert seen == [True]
+    menu.value = menu.options[0]  # from code
+    assert seen == [True, False]
     # front ends without the widget (GitHub, a static deck) still get a picture, the current one
     bundle = pg.panel._repr_mimebundle_()
     assert bundle["image/png"]

@@ -191,7 +191,8 @@ class PerceptronExplorer:
         ax_err.set_title("errors per epoch")
         ax_err.grid(True, alpha=0.3)
         ax_err.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax_err.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # epochs in steps of 1, 2, 5 or 10 (0, 5, 10, 15, ...), as a reader counts them
+        ax_err.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         ax_err.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
         # what an epoch changes is drawn over the saved rest of the figure; a new training
         # run with new limits draws everything again

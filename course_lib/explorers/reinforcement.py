@@ -158,7 +158,8 @@ class QLearningExplorer:
         ax.set_ylabel("return $G_0$" if plotting.PROJECTOR
                       else "discounted return $G_0$ from the start")
         ax.grid(True, alpha=0.3)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # epochs in steps of 1, 2, 5 or 10 (0, 5, 10, 15, ...), as a reader counts them
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9)
         self.grid_title = self.ax_grid.set_title(" ")
         live.animate(*self.picture.artists, self.grid_title, self.explore_dots, self.greedy_line,
@@ -232,11 +233,15 @@ class QLearningExplorer:
         n_live = int(self.picture.live.sum())
         agree = int(self.agree[episode])
         G, best = self.greedy[episode], self.V_star[self.env.start]
-        verdict = ("the greedy policy is optimal from the start" if abs(G - best) < 1e-9 else
+        optimal = abs(G - best) < 1e-9
+        verdict = ("the greedy policy is optimal from the start" if optimal else
                    "not yet optimal from the start")
+        digits = 3  # more where G₀ and V* differ beyond three decimals
+        while not optimal and digits < 8 and f"{G:+.{digits}f}" == f"{best:+.{digits}f}":
+            digits += 1
         text = (f"{when}: the greedy action is one of value iteration's optimal actions in "
-                f"<b>{agree} of {n_live}</b> states; greedy return G₀ = {G:+.3f}, optimum "
-                f"V*(start) = {best:+.3f}: {verdict}")
+                f"<b>{agree} of {n_live}</b> states; greedy return G₀ = {G:+.{digits}f}, "
+                f"optimum V*(start) = {best:+.{digits}f}: {verdict}")
         if episode and self.history.steps[episode - 1] >= 100:
             text += " (this episode ran out of its 100 moves)"
         return text

@@ -105,7 +105,8 @@ class SOMExplorer:
         (self.dots,) = ax_err.plot([], [], "o", color=COLORS["accent"], markersize=9, zorder=3)
         self.mark = ax_err.axvline(0, color=COLORS["accent"], linewidth=2, label="shown epoch")
         ax_err.set(xlabel="epoch", ylabel="error", ylim=(0, 1.0))
-        ax_err.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # epochs in steps of 1, 2, 5 or 10 (0, 5, 10, 15, ...), as a reader counts them
+        ax_err.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         ax_err.grid(True, alpha=0.3)
         # above the curves, in place of a title: it never hides them
         ax_err.legend(handles=[self.qe_line, self.te_line, self.mark], loc="lower left",
@@ -168,7 +169,7 @@ class SOMExplorer:
         span = next(n for n in (10, 25, 40, 60, E) if n >= E)
         if span != self.epochs_shown or self.ax_err.get_ylim()[1] != top:
             self.epochs_shown = span  # new ticks: draw everything once
-            self.ax_err.set(xlim=(-0.02 * span, 1.02 * span), ylim=(0, top))
+            self.ax_err.set(xlim=(-0.03 * span, 1.04 * span), ylim=(0, top))  # room for the marks
             self.live.invalidate()
         self.epoch_slider.max = E
         self.play_box.play.max = E
