@@ -27,15 +27,16 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import weakref
 from collections.abc import Callable
 
 import ipywidgets as widgets
-import PIL.Image
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+from .figure_canvas import FigureCanvas, frame_layers, png
 
 __all__ = ["LiveFigure", "LivePanel", "dropdown", "from_front_end", "live_panels",
            "play_control", "progress_bar", "slider"]
@@ -119,16 +120,16 @@ class LiveFigure:
         r"""Draw everything again at the next render (after a change to a static artist)."""
         self._background = None
 
-    def _draw_static(self) -> bool:
+    def _draw_static(self) -> None:
         r"""Leave the figure's static part (all but the animated artists) in the canvas's buffer.
 
-        Draws it in full when needed (the first time, after :meth:`invalidate`) and
-        returns True then; otherwise restores the saved copy and returns False.
+        Draws it in full when needed (the first time, after :meth:`invalidate`);
+        otherwise restores the saved copy.
         """
         canvas = self.figure.canvas
         if self._background is not None:
             canvas.restore_region(self._background)
-            return False
+            return
         if self._projector:  # a slide deck: no text under the projector's minimum
             from matplotlib.text import Text
 
@@ -142,7 +143,6 @@ class LiveFigure:
         if self._animated:
             self._background = canvas.copy_from_bbox(self.figure.bbox)
         self._rasters.clear()  # the layout may have moved them
-        return True
 
     def render(self) -> bytes:
         r"""Draw the figure and return it as PNG bytes.
@@ -156,12 +156,7 @@ class LiveFigure:
         for artist in self._animated:
             self.figure.draw_artist(artist)
         self._rasters.clear()  # their artists are no longer stale: draw them afresh
-        width, height = canvas.get_width_height(physical=True)
-        image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(),
-                                     "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return png(np.asarray(canvas.buffer_rgba()))
 
     def go_live(self) -> bool:
         r"""Paint in the browser from now on, if ``paint_in_browser``; True if the view changed.
@@ -172,8 +167,6 @@ class LiveFigure:
         """
         if not (self.paint_in_browser and self._animated) or self.canvas_view is not None:
             return False
-        from .figure_canvas import FigureCanvas
-
         layout = self.image.layout
         # no width of its own: it is as wide as its canvas (the figure's pixels, shrunk to
         # the width there is), and takes no room before its first frame is painted
@@ -186,10 +179,6 @@ class LiveFigure:
 
     def _paint(self) -> None:
         r"""Send the canvas the new frame: the layers, and what else changed."""
-        import numpy as np
-
-        from .figure_canvas import frame_layers, png
-
         view, canvas = self.canvas_view, self.figure.canvas
         background = None
         if self._background is None or not view.background:

@@ -92,10 +92,10 @@ class TrajectoryLab:
             "sigma": slider("gradient noise σ", 0.0, 5.0, 0.25, 0.0, heavy=True),
             "steps": slider("steps", 10, 500, 10, 200, heavy=True),
         }
-        # every surface made once now (the landscape finds its minimum by 5000 steps of
-        # descent), so that choosing one later costs only drawing the figure
+        # every surface and its contours made once now, then shown or hidden: choosing one
+        # later costs only drawing the figure
         self.surfaces = {name: make() for name, make in surfaces.SURFACES.items()}
-        for name, made in self.surfaces.items():  # and its contours drawn once, kept hidden
+        for name, made in self.surfaces.items():
             self._draw_surface(name, made)
         self.panel = LivePanel(self.controls, self.update, self.live,
                                title="Optimisers racing on a loss surface")
